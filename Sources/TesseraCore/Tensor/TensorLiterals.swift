@@ -1,0 +1,15 @@
+extension Tensor: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral {
+    /// An integer literal: a weakly typed scalar (it adopts the other operand's dtype, as
+    /// a Python int does in JAX).
+    public init(integerLiteral value: Int) {
+        self.init(literal: ScalarLiteral(.int(Int64(value)), dtype: .int32, weak: true))
+    }
+    /// A float literal: a weakly typed float32 scalar (`x_f16 + 2.5` stays float16).
+    public init(floatLiteral value: Double) {
+        self.init(literal: ScalarLiteral(.float(value), dtype: .float32, weak: true))
+    }
+    /// A bool literal (strongly typed bool, as in JAX).
+    public init(booleanLiteral value: Bool) {
+        self.init(literal: ScalarLiteral(.bool(value), dtype: .bool))
+    }
+}

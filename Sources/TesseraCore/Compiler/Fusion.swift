@@ -155,7 +155,7 @@ public enum Fusion {
                 guard case .reduce(let op, let axes) = eq.primitive else { preconditionFailure("fusion: reduction root") }
                 let value = try builder.emit(eq.inputs[0], builder.identity)
                 let outType = eq.outputs[0].type.dtype
-                let acc: DType = (outType == .float16 && (op == .sum || op == .prod)) ? .float32 : outType
+                let acc = outType
                 reduction = KernelReduction(op: op, axes: axes.sorted(), value: value, accumulatorDType: acc)
             } else {
                 for (k, r) in s.roots.enumerated() {

@@ -8,6 +8,12 @@ public struct JitSignature: Hashable, Sendable, CustomStringConvertible {
     /// The device id (`reference:0`).
     public let device: String
 
+    /// Creates a signature.
+    public init(types: [ShapedType], device: String) {
+        self.types = types
+        self.device = device
+    }
+
     /// `(f32[10], i32[]) on reference:0`
     public var description: String {
         "(" + types.map { $0.description + ($0.weakType ? "{weak}" : "") }.joined(separator: ", ") + ") on \(device)"

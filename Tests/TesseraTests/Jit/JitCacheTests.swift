@@ -38,6 +38,11 @@ struct JitCacheTests {
         #expect(ints.reason(comparedTo: small) == "new dtype i32[10] != f32[10]")
         let weak = JitSignature(types: [ShapedType([10], .float32, weak: true)], device: "reference:0")
         #expect(weak.reason(comparedTo: small).hasPrefix("new weak type"))
+        let both = JitSignature(types: [ShapedType([3], .float64)], device: "reference:0")
+        #expect(both.reason(comparedTo: small) == "new shape and dtype f64[3] != f32[10]")
+        let two = JitSignature(types: [ShapedType([10], .float32), ShapedType([2], .int32)], device: "reference:0")
+        let twoBig = JitSignature(types: [ShapedType([10], .float32), ShapedType([5], .int32)], device: "reference:0")
+        #expect(twoBig.reason(comparedTo: two) == "argument 1: new shape i32[5] != i32[2]")
         let other = JitSignature(types: [ShapedType([10], .float32)], device: "blas:0")
         #expect(other.reason(comparedTo: small) == "new device blas:0 != reference:0")
     }

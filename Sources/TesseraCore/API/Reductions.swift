@@ -5,7 +5,8 @@
 /// a.sum(); a.sum(axes: [0], keepDims: true); a.mean(); a.max(axes: [-1])
 /// ```
 /// Result dtypes follow JAX with its default 32-bit types: `sum` and `prod` of bool count
-/// in int32, other dtypes keep theirs; `mean` of integers or bools is float32; float16 is
+/// in int32, other dtypes keep theirs; `mean` of integers or bools is float32 (float64 for
+/// int64, as JAX with x64); float16 is
 /// accumulated in float32 by `mean`, `variance` and `std` and rounded back.
 extension Tensor {
     /// Sum over `axes` (an empty reduction gives 0).
@@ -53,7 +54,8 @@ extension Tensor {
         switch dtype {
         case .float16: return (.float32, .float16)
         case .float32, .float64: return (dtype, dtype)
-        case .bool, .int32, .int64, .uint32: return (.float32, .float32)
+        case .int64: return (.float64, .float64)
+        case .bool, .int32, .uint32: return (.float32, .float32)
         }
     }
 

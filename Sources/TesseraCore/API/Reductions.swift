@@ -11,12 +11,12 @@
 extension Tensor {
     /// Sum over `axes` (an empty reduction gives 0).
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
-        reduce(.sum, "sum", axes: axes, keepDims: keepDims, operand: dtype == .bool ? Lax.convert(self, to: .int32) : self)
+        accumulating { reduce(.sum, "sum", axes: axes, keepDims: keepDims, operand: $0) }
     }
 
     /// Product over `axes` (an empty reduction gives 1).
     public func prod(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
-        reduce(.prod, "prod", axes: axes, keepDims: keepDims, operand: dtype == .bool ? Lax.convert(self, to: .int32) : self)
+        accumulating { reduce(.prod, "prod", axes: axes, keepDims: keepDims, operand: $0) }
     }
 
     /// Maximum over `axes`; NaN propagates. Reducing a zero-size axis stops (no identity).
@@ -47,6 +47,16 @@ extension Tensor {
         let n = axesList.reduce(1) { $0 * shape[$1] }
         let m = Lax.binary(.div, total, Lax.full(Double(n), shape: total.shape, dtype: work))
         return Lax.convert(keepDims ? restoreAxes(m, axesList) : m, to: resultType)
+    }
+
+    /// `body` applied to this tensor in its accumulation type (bool counts as int32, float16
+    /// is accumulated in float32 and rounded back, as `jnp.sum`).
+    func accumulating(_ body: (Tensor) -> Tensor) -> Tensor {
+        switch dtype {
+        case .bool: return body(Lax.convert(self, to: .int32))
+        case .float16: return Lax.convert(body(Lax.convert(self, to: .float32)), to: .float16)
+        case .int32, .int64, .uint32, .float32, .float64: return body(self)
+        }
     }
 
     /// The dtype a mean is accumulated in and the dtype of the result.

@@ -25,16 +25,8 @@ enum ControlFlowBatching {
             }
         }
         // Closure-convert tracer constants of every branch into operands all branches take.
-        let hoisted = branches.map(TracerConstants.hoist)
-        let extraTypes = hoisted.flatMap { $0.values.map(\.type) }
-        var offset = 0
-        let converted = hoisted.map { h -> ClosedJaxpr in
-            defer { offset += h.values.count }
-            let before = extraTypes[0..<offset].map { JaxprVar($0) }
-            let after = extraTypes[(offset + h.values.count)...].map { JaxprVar($0) }
-            return h.closed(extraInVars: before + h.vars + after)
-        }
-        let operands = hoisted.flatMap { $0.values.map { raise($0, trace) } } + ops
+        let (converted, hoistedValues) = TracerConstants.hoist(branches: branches)
+        let operands = hoistedValues.map { raise($0, trace) } + ops
         let inBatched = operands.map(\.isBatched)
         var outBatched = [Bool](repeating: false, count: branches[0].outTypes.count)
         for b in converted {
@@ -183,29 +175,4 @@ enum ControlFlowBatching {
 extension Tracer {
     /// The tracer as a tensor.
     var asTensor: Tensor { Tensor(base: self) }
-}
-
-/// Closure conversion of a sub-program: constants that are tracers (values captured from
-/// an enclosing transformation) become parameters, so a rule can pass them as operands.
-struct TracerConstants {
-    /// The program's constant variables and values that stay constants.
-    let keptVars: [JaxprVar], keptValues: [Tensor]
-    /// The hoisted constant variables and their (tracer) values.
-    let vars: [JaxprVar], values: [Tensor]
-    let jaxpr: Jaxpr
-
-    static func hoist(_ closed: ClosedJaxpr) -> TracerConstants {
-        var kv: [JaxprVar] = [], kc: [Tensor] = [], hv: [JaxprVar] = [], hc: [Tensor] = []
-        for (v, c) in zip(closed.jaxpr.constVars, closed.consts) {
-            if c.base is Tracer { hv.append(v); hc.append(c) } else { kv.append(v); kc.append(c) }
-        }
-        return TracerConstants(keptVars: kv, keptValues: kc, vars: hv, values: hc, jaxpr: closed.jaxpr)
-    }
-
-    /// The program taking `extraInVars` before its parameters (they must include `vars`).
-    func closed(extraInVars: [JaxprVar]) -> ClosedJaxpr {
-        if vars.isEmpty && extraInVars.isEmpty { return ClosedJaxpr(jaxpr: jaxpr, consts: keptValues) }
-        let j = Jaxpr(constVars: keptVars, inVars: extraInVars + jaxpr.inVars, equations: jaxpr.equations, outputs: jaxpr.outputs)
-        return ClosedJaxpr(jaxpr: j, consts: keptValues)
-    }
 }

@@ -11,7 +11,7 @@ import Testing
         let f: @Sendable ([Tensor]) -> [Tensor] = { ControlFlow.cond($0[0], [Self.double, Self.negate], [$0[1], $0[2]]) }
         let pred = Tensor([true, false, true, false] as [Bool], shape: [4])
         VmapCheck.check("cond batched pred", f, [pred, rng.floats([4, 3]), rng.floats([4])])
-        VmapCheck.check("cond batched pred, shared ops", f, [pred, rng.floats([3]), rng.floats([])], inAxes: [0, nil, nil], outAxes: 1)
+        VmapCheck.check("cond batched pred, shared ops", f, [pred, rng.floats([3]), rng.floats([])], inAxes: [0, nil, nil], outAxes: -1)
         // int32 index with three branches, out-of-range indices clamped
         let three: @Sendable ([Tensor]) -> [Tensor] = {
             ControlFlow.cond($0[0], [Self.double, Self.negate, { [Lax.unary(.exp, $0[0]), $0[1]] }], [$0[1], $0[2]])
@@ -47,7 +47,7 @@ import Testing
         var rng = VmapCheck.Rng(43)
         let limits = Tensor([3, 0, 5, 1] as [Int32], shape: [4])
         VmapCheck.check("while batched limit", f, [limits, rng.floats([2])], inAxes: [0, nil])
-        VmapCheck.check("while batched limit and carry", f, [limits, rng.floats([2, 4])], inAxes: [0, 1], outAxes: 1)
+        VmapCheck.check("while batched limit and carry", f, [limits, rng.floats([2, 4])], inAxes: [0, 1], outAxes: -1)
         // Newton iterations for sqrt until converged, per example
         let newton: @Sendable ([Tensor]) -> [Tensor] = { a in
             let x = a[0]

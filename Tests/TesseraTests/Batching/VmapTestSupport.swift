@@ -97,12 +97,15 @@ enum VmapCheck {
     }
 }
 
-/// Control flow built directly on the primitives (the tests do not depend on the API layer).
+/// Control flow built directly on the primitives (the tests do not depend on the API
+/// layer). Captured tracers are closure-converted into operands, as JAX's `cond`,
+/// `while_loop` and `scan` do, so that the enclosing transformation sees them.
 enum ControlFlow {
     /// `cond(index, ops)` with one branch per closure.
     static func cond(_ index: Tensor, _ branches: [([Tensor]) -> [Tensor]], _ ops: [Tensor]) -> [Tensor] {
         let closed = branches.map { b in traceToJaxpr(name: "branch", inTypes: ops.map(\.type)) { b($0) } }
-        return bind(.cond(branches: closed), [index] + ops)
+        let (converted, captured) = TracerConstants.hoist(branches: closed)
+        return bind(.cond(branches: converted), [index] + captured + ops)
     }
 
     /// `while cond(carry) { carry = body(carry) }`; captured values become constants.
@@ -110,7 +113,10 @@ enum ControlFlow {
         let types = carry.map(\.type)
         let c = traceToJaxpr(name: "cond", inTypes: types) { [cond($0)] }
         let b = traceToJaxpr(name: "body", inTypes: types) { body($0) }
-        return bind(.whileLoop(cond: c, body: b, condConstCount: 0, bodyConstCount: 0), carry)
+        let hc = TracerConstants.hoist(c), hb = TracerConstants.hoist(b)
+        return bind(.whileLoop(cond: hc.closed(extraInVars: hc.vars), body: hb.closed(extraInVars: hb.vars),
+                               condConstCount: hc.values.count, bodyConstCount: hb.values.count),
+                    hc.values + hb.values + carry)
     }
 
     /// `scan(body, carry, xs)`: body(carry, x) -> (carry, y).
@@ -122,6 +128,8 @@ enum ControlFlow {
             let (c, y) = body(Array(args[0..<carry.count]), Array(args[carry.count...]))
             return c + y
         }
-        return bind(.scan(body: b, length: length, reverse: reverse, constCount: 0, carryCount: carry.count), carry + xs)
+        let h = TracerConstants.hoist(b)
+        return bind(.scan(body: h.closed(extraInVars: h.vars), length: length, reverse: reverse, constCount: h.values.count,
+                          carryCount: carry.count), h.values + carry + xs)
     }
 }

@@ -93,4 +93,41 @@ import Testing
         }
         #expect(jaxpr.equations.filter { if case .dotGeneral = $0.primitive { return true }; return false }.count == 1)
     }
+
+    /// Batched control flow staged by jit, and nested vmap of a loop with a batched predicate.
+    @Test func controlFlowUnderJitAndNestedVmap() {
+        let countTo: @Sendable ([Tensor]) -> [Tensor] = { a in
+            let limit = a[0]
+            return ControlFlow.whileLoop({ Lax.compare(.lt, $0[0], limit) },
+                                         { [Lax.binary(.add, $0[0], Tensor(Int32(1))), Lax.binary(.mul, $0[1], $0[1])] },
+                                         [Tensor(Int32(0)), a[1]])
+        }
+        let limits = Tensor([2, 0, 3, 1, 1, 2] as [Int32], shape: [6])
+        let xs = Tensor([1.1, 0.9, 1.05, 1.2, 0.5, 1.3] as [Float], shape: [6])
+        let eager = VmapCheck.stacked(countTo, [limits, xs], inAxes: [0, 0], outAxes: 0)
+        let vm = VmapCheck.vmapped(countTo, arity: 2, inAxes: [0, 0], outAxes: 0)
+        let jitted = jit({ (l: Tensor, x: Tensor) in vm([l, x]) })(limits, xs)
+        for (g, w) in zip(jitted, eager) { expectClose(g.doubles, w.doubles, rtol: 1e-6) }
+        // vmap(vmap(while)) over a [2, 3] grid of limits
+        VmapCheck.check("vmap(vmap(while))", vm, [Lax.reshape(limits, [2, 3]), Lax.reshape(xs, [3, 2])], inAxes: [0, 1])
+
+        let cumsum: @Sendable ([Tensor]) -> [Tensor] = { a in
+            ControlFlow.scan({ c, x in let s = Lax.binary(.add, c[0], x[0]); return ([s], [s]) }, carry: [a[0]], xs: [a[1]])
+        }
+        var rng = VmapCheck.Rng(64)
+        let c0 = rng.floats([4, 2]), seq = rng.floats([5, 4, 2])
+        let vscan = VmapCheck.vmapped(cumsum, arity: 2, inAxes: [0, 1], outAxes: 0)
+        let jscan = jit({ (c: Tensor, s: Tensor) in vscan([c, s]) })(c0, seq)
+        for (g, w) in zip(jscan, VmapCheck.stacked(cumsum, [c0, seq], inAxes: [0, 1], outAxes: 0)) {
+            expectClose(g.doubles, w.doubles, rtol: 1e-6)
+        }
+
+        let pick: @Sendable ([Tensor]) -> [Tensor] = { a in
+            ControlFlow.cond(a[0], [{ [Lax.unary(.exp, $0[0])] }, { [Lax.unary(.neg, $0[0])] }], [a[1]])
+        }
+        let preds = Tensor([true, false, false, true] as [Bool], shape: [4]), vals = rng.floats([4, 3])
+        let vcond = VmapCheck.vmapped(pick, arity: 2, inAxes: [0, 0], outAxes: 0)
+        let jcond = jit({ (p: Tensor, v: Tensor) in vcond([p, v]) })(preds, vals)
+        expectClose(jcond[0].doubles, VmapCheck.stacked(pick, [preds, vals], inAxes: [0, 0], outAxes: 0)[0].doubles, rtol: 1e-6)
+    }
 }

@@ -17,15 +17,17 @@ public final class BatchTrace: Trace, @unchecked Sendable {
         BatchTracer(trace: self, value: value, batchDim: nil)
     }
 
+    /// Applies the batching rule of `primitive`, or the primitive itself when no operand
+    /// is batched.
     public override func process(_ primitive: Primitive, _ inputs: [Tracer]) -> [Tensor] {
         let operands = inputs.map { t -> BatchedValue in
             let b = t as! BatchTracer
             return BatchedValue(b.value, b.batchDim)
         }
         let results: [BatchedValue]
-        // Control flow goes to its rule even when unbatched: its sub-programs may capture
-        // batched values as constants.
-        if operands.allSatisfy({ $0.batchDim == nil }) && !primitive.isControlFlow {
+        // Control flow goes to its rule even when unbatched if its sub-programs captured
+        // tracers as constants (they may be batched).
+        if operands.allSatisfy({ $0.batchDim == nil }) && !TracerConstants.captures(primitive) {
             results = bind(primitive, operands.map(\.value)).map { BatchedValue($0, nil) }
         } else {
             results = BatchingRules.batch(primitive, operands, axisSize: axisSize, trace: self)

@@ -46,4 +46,19 @@ public struct TracerConstants: Sendable {
         let j = Jaxpr(constVars: keptVars, inVars: extraInVars + jaxpr.inVars, equations: jaxpr.equations, outputs: jaxpr.outputs)
         return ClosedJaxpr(jaxpr: j, consts: keptValues)
     }
+
+    /// Whether a sub-program of `primitive` has a tracer among its constants.
+    public static func captures(_ primitive: Primitive) -> Bool {
+        func tracerConsts(_ c: ClosedJaxpr) -> Bool { c.consts.contains { $0.base is Tracer } }
+        switch primitive {
+        case .cond(let branches): return branches.contains(where: tracerConsts)
+        case .whileLoop(let cond, let body, _, _): return tracerConsts(cond) || tracerConsts(body)
+        case .scan(let body, _, _, _, _): return tracerConsts(body)
+        case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
+             .broadcastInDim, .reshape, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
+             .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
+             .threefry2x32, .stopGradient:
+            return false
+        }
+    }
 }

@@ -96,7 +96,35 @@ import Testing
         #expect(closed.outTypes == [ShapedType([8, 3], .float32)])
     }
 
+    @Test func operatorsWithWeakLiterals() {
+        var rng = VmapCheck.Rng(57)
+        let xs = rng.floats([4, 3])
+        let out = vmap({ (x: Tensor) in 2 * x * x - 1 })(xs)
+        #expect(out.dtype == .float32 && out.shape == [4, 3])
+        expectClose(out.doubles, xs.doubles.map { 2 * $0 * $0 - 1 }, rtol: 1e-6)
+        let ints = vmap({ (x: Tensor) in x * 3 + 1 })(Tensor.arange(5))
+        #expect(ints.dtype == .int32)
+        #expect(ints.asArray(Int32.self) == [1, 4, 7, 10, 13])
+    }
+
+    @Test func emptyBatch() {
+        let out = vmap({ (x: Tensor) in Lax.reduce(.sum, Lax.unary(.exp, x), axes: [0]) })(Tensor([Float](), shape: [0, 3]))
+        #expect(out.shape == [0])
+        let moved = vmap({ (x: Tensor) in Lax.unary(.exp, x) }, outAxes: 1)(Tensor([Float](), shape: [0, 3]))
+        #expect(moved.shape == [3, 0])
+    }
+
     // MARK: errors
+
+    @Test func inconsistentSizesInATreeError() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let p = [Tensor([Float](repeating: 1, count: 6), shape: [3, 2]), Tensor([Float](repeating: 1, count: 4), shape: [4])]
+            _ = vmap({ (p: [Tensor]) in p[0] })(p)
+        }.map { result in
+            let err = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(err.contains("vmap got inconsistent sizes for the mapped axis: argument 0 (tensor 0) has size 3 along axis 0, argument 0 (tensor 1) has size 4 along axis 0"), "\(err)")
+        }
+    }
 
     @Test func inconsistentSizesError() async {
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

@@ -103,4 +103,33 @@ import Testing
         }
         VmapCheck.check("scan reverse, captured batched const", g, [rng.floats([4, 3]), xs], inAxes: [0, nil])
     }
+
+    /// Sub-programs that captured batched values as constants (no closure conversion by
+    /// the caller): when an operand is batched, the rule is reached and hoists them into
+    /// operands. (With every operand shared, `bind` cannot see the captured tracers; the
+    /// control-flow API must closure-convert, as JAX's does.)
+    @Test func capturedTracerConstantsWithoutClosureConversion() {
+        var rng = VmapCheck.Rng(46)
+        let c: @Sendable ([Tensor]) -> [Tensor] = { a in
+            let y = a[0]
+            return ControlFlow.cond(a[1], [{ [Lax.binary(.mul, $0[0], y)] }, { [Lax.binary(.sub, $0[0], y)] }], [a[2]], convert: false)
+        }
+        VmapCheck.check("cond captured, shared index", c, [rng.floats([4, 3]), Tensor(true), rng.floats([4, 3])], inAxes: [0, nil, 0])
+        VmapCheck.check("cond captured, shared index, false", c, [rng.floats([4, 3]), Tensor(false), rng.floats([3, 4])], inAxes: [0, nil, 1])
+        VmapCheck.check("cond captured, batched index", c, [rng.floats([4, 3]), rng.bools([4]), rng.floats([3])], inAxes: [0, 0, nil])
+        let w: @Sendable ([Tensor]) -> [Tensor] = { a in
+            let limit = a[0]
+            return ControlFlow.whileLoop({ Lax.compare(.lt, $0[0], limit) }, { [Lax.binary(.add, $0[0], Tensor(Int32(2)))] },
+                                         [a[1]], convert: false)
+        }
+        VmapCheck.check("while captured limit", w, [Tensor([1, 6, 0, 3] as [Int32], shape: [4]), Tensor([0, 1, -3, 0] as [Int32], shape: [4])])
+        VmapCheck.check("while captured shared limit", w, [Tensor(Int32(5)), Tensor([0, 1, -3, 0] as [Int32], shape: [4])], inAxes: [nil, 0])
+        let s: @Sendable ([Tensor]) -> [Tensor] = { a in
+            let k = a[0]
+            return ControlFlow.scan({ c, x in
+                let n = Lax.binary(.add, Lax.binary(.mul, c[0], k), x[0]); return ([n], [n])
+            }, carry: [Lax.full(0, shape: [2], dtype: .float32)], xs: [a[1]], convert: false)
+        }
+        VmapCheck.check("scan captured", s, [rng.floats([3, 2]), rng.floats([3, 4, 2])], inAxes: [0, 0])
+    }
 }

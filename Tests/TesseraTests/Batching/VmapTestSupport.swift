@@ -102,17 +102,22 @@ enum VmapCheck {
 /// `while_loop` and `scan` do, so that the enclosing transformation sees them.
 enum ControlFlow {
     /// `cond(index, ops)` with one branch per closure.
-    static func cond(_ index: Tensor, _ branches: [([Tensor]) -> [Tensor]], _ ops: [Tensor]) -> [Tensor] {
+    /// With `convert: false`, captured tracers stay constants of the sub-programs (the
+    /// batching rules must find them there).
+    static func cond(_ index: Tensor, _ branches: [([Tensor]) -> [Tensor]], _ ops: [Tensor], convert: Bool = true) -> [Tensor] {
         let closed = branches.map { b in traceToJaxpr(name: "branch", inTypes: ops.map(\.type)) { b($0) } }
+        if !convert { return bind(.cond(branches: closed), [index] + ops) }
         let (converted, captured) = TracerConstants.hoist(branches: closed)
         return bind(.cond(branches: converted), [index] + captured + ops)
     }
 
     /// `while cond(carry) { carry = body(carry) }`; captured values become constants.
-    static func whileLoop(_ cond: ([Tensor]) -> Tensor, _ body: ([Tensor]) -> [Tensor], _ carry: [Tensor]) -> [Tensor] {
+    static func whileLoop(_ cond: ([Tensor]) -> Tensor, _ body: ([Tensor]) -> [Tensor], _ carry: [Tensor],
+                          convert: Bool = true) -> [Tensor] {
         let types = carry.map(\.type)
         let c = traceToJaxpr(name: "cond", inTypes: types) { [cond($0)] }
         let b = traceToJaxpr(name: "body", inTypes: types) { body($0) }
+        if !convert { return bind(.whileLoop(cond: c, body: b, condConstCount: 0, bodyConstCount: 0), carry) }
         let hc = TracerConstants.hoist(c), hb = TracerConstants.hoist(b)
         return bind(.whileLoop(cond: hc.closed(extraInVars: hc.vars), body: hb.closed(extraInVars: hb.vars),
                                condConstCount: hc.values.count, bodyConstCount: hb.values.count),
@@ -121,12 +126,15 @@ enum ControlFlow {
 
     /// `scan(body, carry, xs)`: body(carry, x) -> (carry, y).
     static func scan(_ body: ([Tensor], [Tensor]) -> ([Tensor], [Tensor]), carry: [Tensor], xs: [Tensor],
-                     reverse: Bool = false) -> [Tensor] {
+                     reverse: Bool = false, convert: Bool = true) -> [Tensor] {
         let length = xs[0].shape[0]
         let sliceTypes = xs.map { $0.type.with(shape: Array($0.shape.dropFirst())) }
         let b = traceToJaxpr(name: "scan body", inTypes: carry.map(\.type) + sliceTypes) { args in
             let (c, y) = body(Array(args[0..<carry.count]), Array(args[carry.count...]))
             return c + y
+        }
+        if !convert {
+            return bind(.scan(body: b, length: length, reverse: reverse, constCount: 0, carryCount: carry.count), carry + xs)
         }
         let h = TracerConstants.hoist(b)
         return bind(.scan(body: h.closed(extraInVars: h.vars), length: length, reverse: reverse, constCount: h.values.count,

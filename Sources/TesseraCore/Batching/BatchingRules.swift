@@ -165,6 +165,12 @@ public enum BatchingRules {
                                            lhsBatch: dn.lhsBatch, rhsBatch: shift(dn.rhsBatch, r))
             let lhsFree = free(rank: lhs.value.rank, dims.lhsContracting, dims.lhsBatch)
             let rhsFree = free(rank: rhs.value.rank, dims.rhsContracting, dims.rhsBatch)
+            if dims.lhsBatch.isEmpty && rhsFree == [r] {
+                // A matrix-vector product over a batch of vectors: contracting with the
+                // batch as lhs gives the batch axis first, as one matmul (no transpose).
+                let swapped = DotDimensionNumbers(lhsContracting: dims.rhsContracting, rhsContracting: dims.lhsContracting)
+                return BatchedValue(Lax.dotGeneral(rhs.value, lhs.value, swapped, preferred: preferred), 0)
+            }
             let out = Lax.dotGeneral(lhs.value, rhs.value, dims, preferred: preferred)
             return BatchedValue(out, dims.lhsBatch.count + lhsFree.count + rhsFree.firstIndex(of: r)!)
         case (nil, nil):

@@ -1,7 +1,7 @@
 """Expected NumPy str() / array2string output for Tessera's printing tests.
 
 Writes Tests/TesseraTests/Data/printing_cases.json: a list of cases, each with the
-dtype, shape, row-major values (floats as exact doubles; "nan", "inf", "-inf"), the
+dtype, shape, row-major values (floats as hex bit patterns), the
 expected `str(a)` and the expected repr `Tensor(<array2string>, dtype=<dtype>)`.
 Run: python3 scripts/testdata/printing_cases.py
 """
@@ -11,6 +11,16 @@ import numpy as np
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "TesseraTests", "Data", "printing_cases.json")
 rng = np.random.default_rng(1234)
 cases = []
+
+def values_of(a):
+    """Row-major values: bools and integers as JSON numbers, floats as hex bit patterns
+    ("0x3ff0000000000000"), so that no JSON float parser can change a bit."""
+    a = np.asarray(a)
+    if a.dtype.kind == "f":
+        a = a.astype(a.dtype.newbyteorder("="))
+        w = a.dtype.itemsize * 2
+        return ["0x%0*x" % (w, int(b)) for b in a.view(f"u{a.dtype.itemsize}").ravel().tolist()]
+    return [enc(v) for v in a.ravel().tolist()]
 
 def enc(v):
     if isinstance(v, (bool, np.bool_)):
@@ -29,7 +39,7 @@ def add(name, a):
     suffix = f", dtype={dt})"
     rep = prefix + np.array2string(a, separator=", ", prefix=prefix, suffix=suffix) + suffix
     cases.append({"name": name, "dtype": dt, "shape": list(a.shape),
-                  "values": [enc(v) for v in a.ravel().tolist()],
+                  "values": values_of(a),
                   "str": str(a), "repr": rep})
 
 # integers

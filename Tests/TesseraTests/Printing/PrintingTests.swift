@@ -20,19 +20,7 @@ struct PrintingCase: CustomStringConvertible, Sendable {
             let dtype = DType(name: c["dtype"] as! String)!
             let shape = c["shape"] as! [Int]
             let values = c["values"] as! [Any]
-            var bytes = [UInt8](repeating: 0, count: values.count * dtype.byteSize)
-            bytes.withUnsafeMutableBytes { raw in
-                for (i, v) in values.enumerated() {
-                    let e: RawElement
-                    switch dtype {
-                    case .bool: e = .bool(v as! Bool)
-                    case .uint32: e = .uint(UInt64(v as! Int))
-                    case .int32, .int64: e = .int(Int64(v as! Int))
-                    case .float16, .float32, .float64: e = .float(TestData.double(v))
-                    }
-                    e.store(raw.baseAddress! + i * dtype.byteSize, dtype)
-                }
-            }
+            let bytes = HostValues.bytes(values, dtype: dtype)
             return PrintingCase(name: c["name"] as! String, dtype: dtype, shape: shape, bytes: bytes,
                                 str: c["str"] as! String, repr: c["repr"] as! String)
         }

@@ -1,32 +1,83 @@
 import TesseraCore
-import Foundation
 
 /// The reference backend: every primitive in plain Swift on host memory. It is the
 /// specification the other backends are tested against.
+///
+/// Execution is asynchronous: each device has one serial queue (`ReferenceQueue`);
+/// `execute` checks the request, allocates the outputs, enqueues the work and returns.
+/// `waitUntilReady` and `download` wait, and rethrow an error raised on the queue.
 public final class ReferenceBackend: Backend, @unchecked Sendable {
     /// The process-wide instance.
     public static let shared = ReferenceBackend()
 
+    /// `reference`.
     public let name = "reference"
+    /// Always available: it needs nothing but the host.
     public let availability = BackendAvailability.available
+    /// One host device.
     public private(set) var devices: [Device] = []
+    /// One work queue per device, indexed by `Device.index`.
+    private var queues: [ReferenceQueue] = []
 
     private init() {
         let caps = DeviceCapabilities(dtypes: Set(DType.allCases), maxBufferBytes: Int.max,
                                       computeUnits: 1, details: ["implementation": "plain Swift"])
         devices = [Device(backend: self, index: 0, name: "host (plain Swift)", kind: .cpu, capabilities: caps)]
+        queues = devices.map { ReferenceQueue(label: $0.id) }
     }
 
+    /// The work queue of one of this backend's devices (used by compiled kernels too).
+    package func queue(for device: Device) -> ReferenceQueue { queues[device.index] }
+
+    /// A ready buffer holding a copy of `bytes`.
     public func upload(_ bytes: UnsafeRawBufferPointer, type: ShapedType, to device: Device) throws -> any DeviceBuffer {
-        throw TesseraError(.unsupported, "reference: not yet implemented")
+        if bytes.count != type.byteCount {
+            throw TesseraError(.invalidArgument, "reference: upload of \(bytes.count) bytes for \(type) (\(type.byteCount) bytes)")
+        }
+        return try ReferenceBuffer(copying: bytes)
     }
+
+    /// Waits for `buffer` and copies its bytes into `destination`.
     public func download(_ buffer: any DeviceBuffer, type: ShapedType, into destination: UnsafeMutableRawBufferPointer) throws {
-        throw TesseraError(.unsupported, "reference: not yet implemented")
+        let buffer = try Self.referenceBuffer(buffer)
+        try buffer.wait()
+        if destination.count < type.byteCount || buffer.byteCount < type.byteCount {
+            throw TesseraError(.invalidArgument, "reference: download of \(type) into \(destination.count) bytes from a buffer of \(buffer.byteCount) bytes")
+        }
+        buffer.withUnsafeBytes { src in
+            if type.byteCount > 0 { destination.baseAddress!.copyMemory(from: src.baseAddress!, byteCount: type.byteCount) }
+        }
     }
-    public func waitUntilReady(_ buffer: any DeviceBuffer) throws {}
+
+    /// Waits for the work producing `buffer`; rethrows its error.
+    public func waitUntilReady(_ buffer: any DeviceBuffer) throws {
+        try Self.referenceBuffer(buffer).wait()
+    }
+
+    /// Checks the request, allocates the outputs and enqueues the primitive on the device's queue.
     public func execute(_ primitive: Primitive, inputs: [any DeviceBuffer], inputTypes: [ShapedType],
                         outputTypes: [ShapedType], on device: Device) throws -> [any DeviceBuffer] {
-        throw TesseraError(.unsupported, "reference: not yet implemented")
+        let ins = try inputs.map(Self.referenceBuffer)
+        try PrimitiveEvaluator.validate(primitive, inputTypes: inputTypes, outputTypes: outputTypes)
+        if let alias = PrimitiveEvaluator.aliasedInput(primitive) { return [ins[alias]] }
+        let outs = try outputTypes.map { try ReferenceBuffer(byteCount: $0.byteCount) }
+        queues[device.index].enqueue(inputs: ins, outputs: outs) {
+            try PrimitiveEvaluator.run(primitive, inputs: ins, inputTypes: inputTypes,
+                                       outputs: outs, outputTypes: outputTypes)
+        }
+        return outs
     }
-    public func synchronize(_ device: Device) throws {}
+
+    /// Waits for all work queued on `device`.
+    public func synchronize(_ device: Device) throws {
+        queues[device.index].drain()
+    }
+
+    /// The buffer as a `ReferenceBuffer`, or an error naming what was passed instead.
+    package static func referenceBuffer(_ buffer: any DeviceBuffer) throws -> ReferenceBuffer {
+        guard let b = buffer as? ReferenceBuffer else {
+            throw TesseraError(.invalidArgument, "reference: got a buffer of another backend (\(type(of: buffer))); move the tensor with x.to(device)")
+        }
+        return b
+    }
 }

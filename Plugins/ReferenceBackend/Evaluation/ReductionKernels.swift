@@ -1,0 +1,180 @@
+import TesseraCore
+
+/// `reduce_*` over axes, `argmax`/`argmin` along an axis, and inclusive scans.
+enum ReductionKernels {
+    // MARK: reduce
+
+    static func reduce(_ op: ReduceOp, axes: [Int], _ x: UnsafeRawBufferPointer, _ xType: ShapedType,
+                       _ out: UnsafeMutableRawBufferPointer) throws {
+        switch xType.dtype {
+        case .bool: try reduceTyped(axes, x, xType, out, UInt8.self, boolReducer(op))
+        case .int32: try reduceTyped(axes, x, xType, out, Int32.self, integerReducer(op, Int32.self))
+        case .int64: try reduceTyped(axes, x, xType, out, Int64.self, integerReducer(op, Int64.self))
+        case .uint32: try reduceTyped(axes, x, xType, out, UInt32.self, integerReducer(op, UInt32.self))
+        case .float16: try reduceTyped(axes, x, xType, out, Float16.self, floatReducer(op, Float16.self))
+        case .float32: try reduceTyped(axes, x, xType, out, Float.self, floatReducer(op, Float.self))
+        case .float64: try reduceTyped(axes, x, xType, out, Double.self, floatReducer(op, Double.self))
+        }
+    }
+
+    /// An associative combining function with its identity.
+    struct Reducer<T> {
+        var identity: T
+        var combine: (T, T) -> T
+    }
+
+    static func floatReducer<F: BinaryFloatingPoint>(_ op: ReduceOp, _: F.Type) throws -> Reducer<F> {
+        switch op {
+        case .sum: return Reducer(identity: 0) { $0 + $1 }
+        case .prod: return Reducer(identity: 1) { $0 * $1 }
+        case .max: return Reducer(identity: -F.infinity) { a, b in a.isNaN || b.isNaN ? F.nan : Swift.max(a, b) }
+        case .min: return Reducer(identity: F.infinity) { a, b in a.isNaN || b.isNaN ? F.nan : Swift.min(a, b) }
+        case .and, .or: throw TesseraError(.unsupported, "reference: reduce_\(op.rawValue) does not support floating-point dtypes")
+        }
+    }
+
+    static func integerReducer<I: FixedWidthInteger>(_ op: ReduceOp, _: I.Type) -> Reducer<I> {
+        switch op {
+        case .sum: return Reducer(identity: 0) { $0 &+ $1 }
+        case .prod: return Reducer(identity: 1) { $0 &* $1 }
+        case .max: return Reducer(identity: I.min) { Swift.max($0, $1) }
+        case .min: return Reducer(identity: I.max) { Swift.min($0, $1) }
+        case .and: return Reducer(identity: ~0) { $0 & $1 }
+        case .or: return Reducer(identity: 0) { $0 | $1 }
+        }
+    }
+
+    /// bool: sum/max/or are "any", prod/min/and are "all".
+    static func boolReducer(_ op: ReduceOp) -> Reducer<UInt8> {
+        switch op {
+        case .sum, .max, .or: return Reducer(identity: 0) { ($0 | $1) != 0 ? 1 : 0 }
+        case .prod, .min, .and: return Reducer(identity: 1) { ($0 != 0 && $1 != 0) ? 1 : 0 }
+        }
+    }
+
+    /// Visits the input in row-major order, combining each element into its output slot.
+    static func reduceTyped<T>(_ axes: [Int], _ xRaw: UnsafeRawBufferPointer, _ xType: ShapedType,
+                               _ outRaw: UnsafeMutableRawBufferPointer, _: T.Type, _ r: Reducer<T>) throws {
+        let outCount = outRaw.count / MemoryLayout<T>.stride
+        let out = outRaw.bindMemory(to: T.self)
+        for i in 0..<outCount { out[i] = r.identity }
+        guard xType.count > 0 else { return }
+        let x = xRaw.baseAddress!.assumingMemoryBound(to: T.self)
+        let keptShape = (0..<xType.rank).filter { !axes.contains($0) }.map { xType.shape[$0] }
+        let keptStrides = contiguousStrides(keptShape)
+        var outStrides = [Int](repeating: 0, count: xType.rank)
+        var k = 0
+        for axis in 0..<xType.rank where !axes.contains(axis) {
+            outStrides[axis] = keptStrides[k]
+            k += 1
+        }
+        StridedCopy.forEachOffset(shape: xType.shape, MovementKernels.contiguous(xType.shape),
+                                  StridedView(offset: 0, strides: outStrides)) { s, d in
+            out[d] = r.combine(out[d], x[s])
+        }
+    }
+
+    // MARK: argmax / argmin
+
+    /// Index of the first maximum (minimum) along `axis`; NaN counts as the extremum and
+    /// the first NaN wins, as jnp.argmax.
+    static func argReduce(_ op: ArgReduceOp, axis: Int, indexDType: DType, _ x: UnsafeRawBufferPointer,
+                          _ xType: ShapedType, _ out: UnsafeMutableRawBufferPointer) throws {
+        let isMax = op == .argmax
+        let positions: [Int]
+        switch xType.dtype {
+        case .bool: positions = argTyped(axis, x, xType, UInt8.self) { isMax ? $0 > $1 : $0 < $1 }
+        case .int32: positions = argTyped(axis, x, xType, Int32.self) { isMax ? $0 > $1 : $0 < $1 }
+        case .int64: positions = argTyped(axis, x, xType, Int64.self) { isMax ? $0 > $1 : $0 < $1 }
+        case .uint32: positions = argTyped(axis, x, xType, UInt32.self) { isMax ? $0 > $1 : $0 < $1 }
+        case .float16: positions = argTyped(axis, x, xType, Float16.self, floatBetter(isMax))
+        case .float32: positions = argTyped(axis, x, xType, Float.self, floatBetter(isMax))
+        case .float64: positions = argTyped(axis, x, xType, Double.self, floatBetter(isMax))
+        }
+        try indexDType.visit(StoreIndices(positions: positions, out: out))
+    }
+
+    /// Whether `candidate` replaces `best`: a NaN beats every number, and only the first NaN counts.
+    static func floatBetter<F: BinaryFloatingPoint>(_ isMax: Bool) -> (F, F) -> Bool {
+        { candidate, best in
+            if best.isNaN { return false }
+            if candidate.isNaN { return true }
+            return isMax ? candidate > best : candidate < best
+        }
+    }
+
+    static func argTyped<T>(_ axis: Int, _ xRaw: UnsafeRawBufferPointer, _ xType: ShapedType, _: T.Type,
+                            _ better: (T, T) -> Bool) -> [Int] {
+        let n = xType.shape[axis]
+        let inner = xType.shape[(axis + 1)...].reduce(1, *)
+        let outer = xType.shape[..<axis].reduce(1, *)
+        var result = [Int](repeating: 0, count: outer * inner)
+        guard n > 0, !result.isEmpty else { return result }
+        let x = xRaw.baseAddress!.assumingMemoryBound(to: T.self)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let base = o * n * inner + i
+                var best = x[base], bestIndex = 0
+                for j in 1..<Swift.max(n, 1) where better(x[base + j * inner], best) {
+                    best = x[base + j * inner]
+                    bestIndex = j
+                }
+                result[o * inner + i] = bestIndex
+            }
+        }
+        return result
+    }
+
+    struct StoreIndices: ElementVisitor {
+        let positions: [Int]
+        let out: UnsafeMutableRawBufferPointer
+        func visit<T: HostElement>(_: T.Type) throws {
+            let o = out.bindMemory(to: T.self)
+            for (i, p) in positions.enumerated() { o[i] = T.from(signed: Int64(p)) }
+        }
+    }
+
+    // MARK: cumulative
+
+    /// Inclusive scan along `axis` (from the end when `reverse`).
+    static func cumulative(_ op: CumulativeOp, axis: Int, reverse: Bool, _ x: UnsafeRawBufferPointer,
+                           _ xType: ShapedType, _ out: UnsafeMutableRawBufferPointer) throws {
+        let reduceOp: ReduceOp
+        switch op {
+        case .cumsum: reduceOp = .sum
+        case .cumprod: reduceOp = .prod
+        case .cummax: reduceOp = .max
+        case .cummin: reduceOp = .min
+        }
+        switch xType.dtype {
+        case .bool: scanTyped(axis, reverse, x, xType, out, UInt8.self, boolReducer(reduceOp))
+        case .int32: scanTyped(axis, reverse, x, xType, out, Int32.self, integerReducer(reduceOp, Int32.self))
+        case .int64: scanTyped(axis, reverse, x, xType, out, Int64.self, integerReducer(reduceOp, Int64.self))
+        case .uint32: scanTyped(axis, reverse, x, xType, out, UInt32.self, integerReducer(reduceOp, UInt32.self))
+        case .float16: scanTyped(axis, reverse, x, xType, out, Float16.self, try floatReducer(reduceOp, Float16.self))
+        case .float32: scanTyped(axis, reverse, x, xType, out, Float.self, try floatReducer(reduceOp, Float.self))
+        case .float64: scanTyped(axis, reverse, x, xType, out, Double.self, try floatReducer(reduceOp, Double.self))
+        }
+    }
+
+    static func scanTyped<T>(_ axis: Int, _ reverse: Bool, _ xRaw: UnsafeRawBufferPointer, _ xType: ShapedType,
+                             _ outRaw: UnsafeMutableRawBufferPointer, _: T.Type, _ r: Reducer<T>) {
+        guard xType.count > 0 else { return }
+        let n = xType.shape[axis]
+        let inner = xType.shape[(axis + 1)...].reduce(1, *)
+        let outer = xType.shape[..<axis].reduce(1, *)
+        let x = xRaw.baseAddress!.assumingMemoryBound(to: T.self)
+        let out = outRaw.baseAddress!.assumingMemoryBound(to: T.self)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var acc = r.identity
+                for step in 0..<n {
+                    let j = reverse ? n - 1 - step : step
+                    let p = o * n * inner + j * inner + i
+                    acc = r.combine(acc, x[p])
+                    out[p] = acc
+                }
+            }
+        }
+    }
+}

@@ -130,4 +130,18 @@ import Testing
         let jcond = jit({ (p: Tensor, v: Tensor) in vcond([p, v]) })(preds, vals)
         expectClose(jcond[0].doubles, VmapCheck.stacked(pick, [preds, vals], inAxes: [0, 0], outAxes: 0)[0].doubles, rtol: 1e-6)
     }
+
+    /// The per-example gradient program does not grow with the batch: no loop, the same
+    /// equations for a batch of 2 and of 64.
+    @Test func perExampleGradientProgramHasNoLoop() {
+        var rng = VmapCheck.Rng(65)
+        let params = MLP(w1: rng.floats([4, 5]), b1: rng.floats([5]), w2: rng.floats([5, 3]), b2: rng.floats([3]))
+        let perExample = vmap(grad(Self.loss), inAxes: [nil, 0, 0])
+        let small = makeJaxpr(perExample)(params, rng.floats([2, 4]), rng.floats([2, 3]))
+        let large = makeJaxpr(perExample)(params, rng.floats([64, 4]), rng.floats([64, 3]))
+        let names = { (j: Jaxpr) in j.equations.map { printedName($0.primitive) } }
+        #expect(names(small) == names(large))
+        #expect(!names(large).contains { ["while", "scan", "cond"].contains($0) })
+        #expect(names(large).filter { $0 == "dot_general" }.count <= 6, "\(large)")
+    }
 }

@@ -1,8 +1,9 @@
 import TesseraCore
 
 /// The reduction of a compiled reduction kernel: combines each chunk's values into the
-/// output elements of their non-reduced coordinates, with the reference evaluator's
-/// reducers (so results match eager `reduce_*` exactly).
+/// accumulator elements of their non-reduced coordinates (in place in `output`, the
+/// accumulator buffer), with the reference evaluator's reducers (so results match eager
+/// `reduce_*` exactly).
 final class ReferenceAccumulator {
     private let combineChunk: (UnsafeRawBufferPointer, Int, Int) -> Void
 
@@ -13,9 +14,9 @@ final class ReferenceAccumulator {
         var strides = [Int](repeating: 0, count: shape.count)
         for (k, axis) in kept.enumerated() { strides[axis] = keptStrides[k] }
         let map = KernelIndexMap(offset: 0, strides: strides)
-        let dtype = kernel.outputs[0].dtype
-        if r.accumulatorDType != dtype || kernel.body[r.value].dtype != dtype {
-            throw TesseraError(.compilation, "reference: \(kernel.name): the reduction accumulates \(kernel.body[r.value].dtype) in \(r.accumulatorDType) into \(dtype); the reference backend accumulates in the output dtype\n\(kernel)")
+        let dtype = r.accumulatorDType
+        if kernel.body[r.value].dtype != dtype {
+            throw TesseraError(.compilation, "reference: \(kernel.name): the reduction accumulates \(kernel.body[r.value].dtype) in \(dtype); the reference backend accumulates in the value's dtype\n\(kernel)")
         }
         func make<T>(_ reducer: ReductionKernels.Reducer<T>) -> (UnsafeRawBufferPointer, Int, Int) -> Void {
             let out = output.bindMemory(to: T.self)
@@ -44,6 +45,4 @@ final class ReferenceAccumulator {
         combineChunk(values, start, count)
     }
 
-    /// Nothing remains to do: outputs are written in place.
-    func finish() throws {}
 }

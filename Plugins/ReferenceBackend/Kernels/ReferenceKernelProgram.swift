@@ -25,10 +25,28 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
         case perChunk((inout ChunkContext) throws -> Void)
     }
     private let lowered: [Lowered]
+    /// Reduction kernels: the epilogue as an element-wise program over the output space
+    /// whose last input is the accumulator buffer.
+    private let epilogue: ReferenceKernelProgram?
 
     init(kernel: Kernel, chunkSize: Int = 4096) throws {
         self.kernel = kernel
         self.chunkSize = chunkSize
+        if let r = kernel.reduction {
+            let space = kernel.outputSpace
+            let accumulatorInput = kernel.inputs.count
+            let contiguous = KernelIndexMap(offset: 0, strides: zip(contiguousStrides(space), space).map { $1 <= 1 ? 0 : $0 })
+            let body = kernel.epilogue.map { inst -> KernelInstruction in
+                if case .accumulator = inst.op { return KernelInstruction(.load(input: accumulatorInput, map: contiguous), inst.dtype) }
+                return inst
+            }
+            epilogue = try ReferenceKernelProgram(kernel: Kernel(
+                name: kernel.name + "_epilogue", inputs: kernel.inputs + [ShapedType(space, r.accumulatorDType)],
+                outputs: kernel.outputs, indexSpace: space, body: body, stores: kernel.stores, reduction: nil),
+                chunkSize: chunkSize)
+        } else {
+            epilogue = nil
+        }
         let contiguous = zip(contiguousStrides(kernel.indexSpace), kernel.indexSpace).map { $1 <= 1 ? 0 : $0 }
         lowered = try kernel.body.enumerated().map { n, inst in
             if case .load(let input, let map) = inst.op {
@@ -89,9 +107,13 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
             values: body.indices.map { UnsafeRawPointer(storage + $0 * registerBytes) },
             start: 0, count: 0, shape: kernel.indexSpace)
         var accumulator: ReferenceAccumulator?
+        var accumulated: UnsafeMutableRawBufferPointer?
         if let r = kernel.reduction {
-            accumulator = try ReferenceAccumulator(r, kernel: kernel, output: outputs[0])
+            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(1, kernel.outputSpace.reduce(1, *) * r.accumulatorDType.byteSize), alignment: 16)
+            accumulated = bytes
+            accumulator = try ReferenceAccumulator(r, kernel: kernel, output: bytes)
         }
+        defer { accumulated?.deallocate() }
         var start = 0
         while start < total {
             context.start = start
@@ -119,7 +141,9 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
             }
             start += context.count
         }
-        try accumulator?.finish()
+        if let epilogue, let accumulated {
+            try epilogue.run(inputs: inputs + [UnsafeRawBufferPointer(accumulated)], outputs: outputs)
+        }
     }
 
     /// The closure computing instruction `n` for a chunk.
@@ -179,6 +203,8 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
                 try PrimitiveEvaluator.evaluate(.convertElementType(newDType: dtype, weakType: false), [c.read(x, xType)],
                                                 [chunkType(xType, c.count)], [c.register(n, dtype)], [chunkType(dtype, c.count)])
             }
+        case .accumulator:
+            throw TesseraError(.compilation, "reference: \(kernel.name): accumulator outside a reduction's epilogue\n\(kernel)")
         case .bitcast(let x):
             let xType = body[x].dtype
             guard xType.byteSize == dtype.byteSize else {

@@ -7,7 +7,10 @@
 ///   primitive, a value shared by several kernels that is not cheap to recompute) and
 ///   inlines its fusible producers up to stored values and program inputs.
 /// - A reduction is the root of a kernel whose body (its prologue) is the fused expression
-///   of its operand.
+///   of its operand; element-wise consumers of its result over the output space (`sum / n`,
+///   `log(sum) + max`) become the kernel's epilogue (the result itself is still stored when
+///   something else reads it; a consumer that reads it at other elements, such as a
+///   transpose, is a separate kernel).
 /// - Independent element-wise kernels over the same index space merge into one kernel with
 ///   several outputs.
 /// - Everything else (`dot_general`, gather, scatter, sort, cumulative ops, pad, concatenate,
@@ -54,7 +57,9 @@ public enum Fusion {
             do {
                 return try attempt(jaxpr, forced: &forced)
             } catch let b as FusionBoundary {
-                forced.insert(ObjectIdentifier(b.variable))
+                if !forced.insert(ObjectIdentifier(b.variable)).inserted {
+                    preconditionFailure("fusion: no affine index map for the stored value \(b.variable.type)")
+                }
             } catch {
                 preconditionFailure("fusion: \(error)")
             }
@@ -103,76 +108,195 @@ public enum Fusion {
         }
 
         // Steps in program order: opaque equations and kernel roots.
-        struct Pending {
-            var position: Int
-            var roots: [Int]
-            var members: Set<Int>
-            var isReduction: Bool
-            var indexSpace: [Int]
-            var opaque: Int?
-        }
         var steps: [Pending] = []
         var clusterOf: [Int: [Int]] = [:]
         for (r, c) in zip(roots, clusters) { clusterOf[r] = c }
+        func reads(_ reader: Pending, _ writer: Pending) -> Bool {
+            Fusion.reads(reader.allMembers, reader.opaque, of: writer.allRoots, eqs)
+        }
         for i in eqs.indices {
             if !fusible(i) {
-                steps.append(Pending(position: i, roots: [], members: [], isReduction: false, indexSpace: [], opaque: i))
-            } else if let c = clusterOf[i] {
-                let eq = eqs[i]
-                let isReduction = kind(eq.primitive) == .reduction
-                let space = isReduction ? eq.inputs[0].type.shape : eq.outputs[0].type.shape
-                // Merge into an earlier independent kernel over the same index space when no
-                // step in between (nor this one) reads that kernel's outputs.
-                if !isReduction, let g = steps.indices.last(where: { j in
-                    steps[j].opaque == nil && !steps[j].isReduction && steps[j].indexSpace == space
-                        && !steps[(j + 1)...].contains(where: { reads($0.members, $0.opaque, of: steps[j].roots, eqs) })
-                        && !reads(Set(c), nil, of: steps[j].roots, eqs)
-                }) {
+                steps.append(Pending(roots: [], members: [], isReduction: false, indexSpace: [], opaque: i))
+                continue
+            }
+            guard let c = clusterOf[i] else { continue }
+            let eq = eqs[i]
+            let isReduction = kind(eq.primitive) == .reduction
+            let space = isReduction ? eq.inputs[0].type.shape : eq.outputs[0].type.shape
+            let this = Pending(roots: [i], members: Set(c), isReduction: isReduction, indexSpace: space, opaque: nil)
+            if isReduction {
+                steps.append(this)
+                continue
+            }
+            // A consumer of a reduction's result over its output space becomes its epilogue;
+            // otherwise merge into an earlier independent kernel over the same index space.
+            // Either way no step in between may read the kernel's outputs (it moves here).
+            let target = steps.indices.last(where: { j in
+                let s = steps[j]
+                guard s.opaque == nil, !steps[(j + 1)...].contains(where: { reads($0, s) }) else { return false }
+                if s.isReduction {
+                    let result = eqs[s.roots[0]].outputs[0]
+                    // Same shape up to unit axes (keepDims), so row-major positions line up axis by axis.
+                    return result.type.shape.filter { $0 != 1 } == space.filter { $0 != 1 }
+                        && Fusion.reads(Set(c), nil, of: s.roots, eqs)
+                        && !Fusion.reads(Set(c), nil, of: s.epilogueRoots, eqs)
+                }
+                return s.indexSpace == space && !reads(this, s)
+            })
+            if let g = target {
+                if steps[g].isReduction {
+                    steps[g].epilogueRoots.append(i)
+                    steps[g].epilogueMembers.formUnion(c)
+                } else {
                     steps[g].roots.append(i)
                     steps[g].members.formUnion(c)
-                    let moved = steps.remove(at: g)
-                    steps.append(moved)
-                } else {
-                    steps.append(Pending(position: i, roots: [i], members: Set(c), isReduction: isReduction,
-                                         indexSpace: space, opaque: nil))
                 }
+                steps.append(steps.remove(at: g))
+            } else {
+                steps.append(this)
             }
         }
 
+        var emitter = Emitter(eqs: eqs, outputs: jaxpr.outputs, producerIndex: producerIndex) { v in isLeaf(v) ? nil : eqs[producerIndex[ObjectIdentifier(v)]!] }
         var result: [Step] = []
-        var kernelNumber = 0
         for s in steps {
             if let o = s.opaque {
                 result.append(.primitive(eqs[o]))
-                continue
-            }
-            let builder = KernelBuilder(indexSpace: s.indexSpace) { v in
-                isLeaf(v) ? nil : eqs[producerIndex[ObjectIdentifier(v)]!]
-            }
-            let rootVars = s.roots.map { eqs[$0].outputs[0] }
-            var stores: [KernelStore] = []
-            var reduction: KernelReduction?
-            if s.isReduction {
-                let eq = eqs[s.roots[0]]
-                guard case .reduce(let op, let axes) = eq.primitive else { preconditionFailure("fusion: reduction root") }
-                let value = try builder.emit(eq.inputs[0], builder.identity)
-                let outType = eq.outputs[0].type.dtype
-                let acc = outType
-                reduction = KernelReduction(op: op, axes: axes.sorted(), value: value, accumulatorDType: acc)
             } else {
-                for (k, r) in s.roots.enumerated() {
-                    // A root is emitted through its own equation (other kernels load it).
-                    stores.append(KernelStore(output: k, value: try builder.emitRoot(eqs[r])))
-                }
+                result += try emitter.emit(s)
             }
-            let kernel = Kernel(name: "fused_\(kernelNumber)", inputs: builder.inputs.map(\.type.strong),
-                                outputs: rootVars.map(\.type.strong), indexSpace: s.indexSpace, body: builder.body,
-                                stores: stores, reduction: reduction)
-            kernelNumber += 1
-            result.append(.kernel(KernelStep(kernel: kernel, inputs: builder.inputs, outputs: rootVars,
-                                             equations: s.members.sorted().map { eqs[$0] })))
         }
         return result
+    }
+
+    /// A step being formed: an opaque equation, or a kernel's roots and fused equations.
+    struct Pending {
+        var roots: [Int]
+        var members: Set<Int>
+        var isReduction: Bool
+        var indexSpace: [Int]
+        var opaque: Int?
+        /// Reduction kernels: roots computed in the epilogue, and their fused equations.
+        var epilogueRoots: [Int] = []
+        var epilogueMembers: Set<Int> = []
+
+        init(roots: [Int], members: Set<Int>, isReduction: Bool, indexSpace: [Int], opaque: Int?) {
+            self.roots = roots
+            self.members = members
+            self.isReduction = isReduction
+            self.indexSpace = indexSpace
+            self.opaque = opaque
+        }
+        var allRoots: [Int] { roots + epilogueRoots }
+        var allMembers: Set<Int> { members.union(epilogueMembers) }
+    }
+
+    /// Turns pending kernel steps into kernels.
+    struct Emitter {
+        let eqs: [JaxprEquation]
+        let outputs: [JaxprAtom]
+        let producerIndex: [ObjectIdentifier: Int]
+        let producer: (JaxprVar) -> JaxprEquation?
+        var kernelNumber = 0
+
+        init(eqs: [JaxprEquation], outputs: [JaxprAtom], producerIndex: [ObjectIdentifier: Int],
+             producer: @escaping (JaxprVar) -> JaxprEquation?) {
+            self.eqs = eqs
+            self.outputs = outputs
+            self.producerIndex = producerIndex
+            self.producer = producer
+        }
+
+        mutating func name() -> String {
+            defer { kernelNumber += 1 }
+            return "fused_\(kernelNumber)"
+        }
+
+        mutating func emit(_ s: Pending) throws -> [Step] {
+            guard s.isReduction else {
+                let builder = KernelBuilder(indexSpace: s.indexSpace, producer: producer)
+                // A root is emitted through its own equation (other kernels load it).
+                let stores = try s.roots.enumerated().map { k, r in
+                    KernelStore(output: k, value: try builder.emitRoot(eqs[r], map: builder.rowMajor(eqs[r].outputs[0])))
+                }
+                let rootVars = s.roots.map { eqs[$0].outputs[0] }
+                let kernel = Kernel(name: name(), inputs: builder.inputs.vars.map(\.type.strong),
+                                    outputs: rootVars.map(\.type.strong), indexSpace: s.indexSpace, body: builder.body,
+                                    stores: stores, reduction: nil)
+                return [.kernel(KernelStep(kernel: kernel, inputs: builder.inputs.vars, outputs: rootVars,
+                                           equations: s.members.sorted().map { eqs[$0] }))]
+            }
+            do {
+                return [try reductionKernel(s, epilogueRoots: s.epilogueRoots)]
+            } catch is EpilogueMismatch {
+                // The epilogue needs the result at other elements: run it as its own kernel.
+                var reduction = s
+                reduction.epilogueRoots = []
+                reduction.epilogueMembers = []
+                var steps = try emit(reduction)
+                // One kernel per root shape (the roots may differ in unit axes).
+                var shapes: [[Int]] = []
+                for r in s.epilogueRoots where !shapes.contains(eqs[r].outputs[0].type.shape) {
+                    shapes.append(eqs[r].outputs[0].type.shape)
+                }
+                for shape in shapes {
+                    let roots = s.epilogueRoots.filter { eqs[$0].outputs[0].type.shape == shape }
+                    steps += try emit(Pending(roots: roots, members: members(of: roots, within: s.epilogueMembers), isReduction: false,
+                                              indexSpace: shape, opaque: nil))
+                }
+                return steps
+            }
+        }
+
+        /// A reduction kernel whose epilogue stores the result (when anything else reads it)
+        /// and computes `epilogueRoots`.
+        mutating func reductionKernel(_ s: Pending, epilogueRoots: [Int]) throws -> Step {
+            let eq = eqs[s.roots[0]]
+            guard case .reduce(let op, let axes) = eq.primitive else { preconditionFailure("fusion: reduction root") }
+            let result = eq.outputs[0]
+            let inputs = KernelInputs()
+            let body = KernelBuilder(indexSpace: s.indexSpace, inputs: inputs, producer: producer)
+            let value = try body.emit(eq.inputs[0], body.identity)
+            let epilogue = KernelBuilder(indexSpace: result.type.shape, inputs: inputs, accumulator: result, producer: producer)
+            var outVars: [JaxprVar] = []
+            var stores: [KernelStore] = []
+            if epilogueRoots.isEmpty || isReadOutside(result, s.epilogueMembers) {
+                stores.append(KernelStore(output: 0, value: try epilogue.emit(.variable(result), epilogue.identity)))
+                outVars.append(result)
+            }
+            for r in epilogueRoots {
+                let map = epilogue.rowMajor(eqs[r].outputs[0])
+                stores.append(KernelStore(output: outVars.count, value: try epilogue.emitRoot(eqs[r], map: map)))
+                outVars.append(eqs[r].outputs[0])
+            }
+            let kernel = Kernel(name: name(), inputs: inputs.vars.map(\.type.strong), outputs: outVars.map(\.type.strong),
+                                indexSpace: s.indexSpace, body: body.body, stores: stores,
+                                reduction: KernelReduction(op: op, axes: axes.sorted(), value: value,
+                                                           accumulatorDType: result.type.dtype),
+                                epilogue: epilogue.body)
+            return .kernel(KernelStep(kernel: kernel, inputs: inputs.vars, outputs: outVars,
+                                      equations: s.allMembers.sorted().map { eqs[$0] }))
+        }
+
+        /// The equations of `within` that feed `roots` (and the roots themselves).
+        func members(of roots: [Int], within: Set<Int>) -> Set<Int> {
+            var seen = Set(roots), stack = roots
+            while let i = stack.popLast() {
+                for case .variable(let v) in eqs[i].inputs {
+                    guard let p = producerIndex[ObjectIdentifier(v)], within.contains(p) else { continue }
+                    if seen.insert(p).inserted { stack.append(p) }
+                }
+            }
+            return seen
+        }
+
+        /// Whether `v` is a program output or read by an equation outside `members`.
+        func isReadOutside(_ v: JaxprVar, _ members: Set<Int>) -> Bool {
+            if outputs.contains(where: { if case .variable(let o) = $0 { return o === v } else { return false } }) { return true }
+            return eqs.indices.contains { i in
+                !members.contains(i) && eqs[i].inputs.contains { if case .variable(let x) = $0 { return x === v } else { return false } }
+            }
+        }
     }
 
     /// Equations inlined into the kernel of root `r`: `r` and its fusible producers up to leaves.

@@ -28,25 +28,48 @@ struct FusionBoundary: Error {
     let variable: JaxprVar
 }
 
-/// Builds one kernel's body by inlining fused equations at the index maps their consumers
-/// need (movement ops become index arithmetic on loads).
+/// Thrown when an epilogue needs the reduction's result at another element than the one
+/// being computed (the consumer is then a separate kernel).
+struct EpilogueMismatch: Error {}
+
+/// The input buffers of a kernel, shared by its body and epilogue builders.
+final class KernelInputs {
+    private(set) var vars: [JaxprVar] = []
+    private var index: [ObjectIdentifier: Int] = [:]
+
+    /// The input number of `v`, adding it on first use.
+    func number(of v: JaxprVar) -> Int {
+        let id = ObjectIdentifier(v)
+        if let i = index[id] { return i }
+        vars.append(v)
+        index[id] = vars.count - 1
+        return vars.count - 1
+    }
+}
+
+/// Builds one kernel's body (or a reduction's epilogue) by inlining fused equations at the
+/// index maps their consumers need (movement ops become index arithmetic on loads).
 final class KernelBuilder {
     let indexSpace: [Int]
     private(set) var body: [KernelInstruction] = []
-    private(set) var inputs: [JaxprVar] = []
-    private var inputIndex: [ObjectIdentifier: Int] = [:]
+    let inputs: KernelInputs
     private var memo: [MemoKey: KernelValue] = [:]
     private var instructionIndex: [KernelInstruction: KernelValue] = [:]
     /// The fused equation producing a variable, or nil for a leaf (a kernel input).
     let producer: (JaxprVar) -> JaxprEquation?
+    /// In an epilogue: the reduction's result variable, read as `accumulator`.
+    let accumulator: JaxprVar?
 
     struct MemoKey: Hashable {
         let variable: ObjectIdentifier
         let map: ValueMap
     }
 
-    init(indexSpace: [Int], producer: @escaping (JaxprVar) -> JaxprEquation?) {
+    init(indexSpace: [Int], inputs: KernelInputs = KernelInputs(), accumulator: JaxprVar? = nil,
+         producer: @escaping (JaxprVar) -> JaxprEquation?) {
         self.indexSpace = indexSpace
+        self.inputs = inputs
+        self.accumulator = accumulator
         self.producer = producer
     }
 
@@ -81,27 +104,37 @@ final class KernelBuilder {
         return r
     }
 
-    private func load(_ v: JaxprVar, _ map: ValueMap) -> KernelValue {
-        let id = ObjectIdentifier(v)
-        let input: Int
-        if let i = inputIndex[id] { input = i } else {
-            input = inputs.count
-            inputs.append(v)
-            inputIndex[id] = input
-        }
+    /// The element offset of `v` under `map`, with extent-1 index dimensions (which never
+    /// move) given stride 0.
+    private func indexMap(_ v: JaxprVar, _ map: ValueMap) -> KernelIndexMap {
         let lin = linear(map, shape: v.type.shape)
-        // Extent-1 index dimensions never move: normalise their strides to 0.
-        let strides = zip(lin.coefs, indexSpace).map { $1 <= 1 ? 0 : $0 }
-        return add(.load(input: input, map: KernelIndexMap(offset: lin.offset, strides: strides)), v.type.dtype)
+        return KernelIndexMap(offset: lin.offset, strides: zip(lin.coefs, indexSpace).map { $1 <= 1 ? 0 : $0 })
     }
 
-    /// The value of a stored root, computed through its own equation at the identity map.
-    func emitRoot(_ eq: JaxprEquation) throws -> KernelValue {
-        try compute(eq.outputs[0], identity, eq: eq)
+    private func load(_ v: JaxprVar, _ map: ValueMap) throws -> KernelValue {
+        let m = indexMap(v, map)
+        if let acc = accumulator, acc === v {
+            let contiguous = zip(contiguousStrides(indexSpace), indexSpace).map { $1 <= 1 ? 0 : $0 }
+            guard m.offset == 0 && m.strides == contiguous else { throw EpilogueMismatch() }
+            return add(.accumulator, v.type.dtype)
+        }
+        return add(.load(input: inputs.number(of: v), map: m), v.type.dtype)
+    }
+
+    /// The value of a stored root, computed through its own equation at `map`.
+    func emitRoot(_ eq: JaxprEquation, map: ValueMap) throws -> KernelValue {
+        try compute(eq.outputs[0], map, eq: eq)
+    }
+
+    /// The map giving each point of the index space the element of `v` at the same
+    /// row-major position (the identity when `v` has the index space's shape; `v` may have
+    /// another shape with the same element count, as a reshaped reduction result).
+    func rowMajor(_ v: JaxprVar) -> ValueMap {
+        v.type.shape == indexSpace ? identity : .linear(linear(identity, shape: indexSpace))
     }
 
     private func compute(_ v: JaxprVar, _ map: ValueMap) throws -> KernelValue {
-        guard let eq = producer(v) else { return load(v, map) }
+        guard let eq = producer(v) else { return try load(v, map) }
         return try compute(v, map, eq: eq)
     }
 

@@ -16,11 +16,19 @@
 /// - **Stores** (kernels without a reduction): output buffer `output` gets `%value` at the
 ///   row-major position of `i` in the index space (outputs have the index space's shape).
 /// - **Reduction** (optional): `reduction.axes` of the index space are reduced. Each output
-///   element (the index space without those axes, row-major) starts at the identity of
-///   `reduction.op` (0, 1, -inf/min, +inf/max, true, false) in `accumulatorDType`, and every
-///   point of the index space combines `%reduction.value` (converted to the accumulator type)
-///   into the element of its non-reduced coordinates. The result is converted to the
-///   single output's dtype. Reduction kernels have exactly one output and no stores.
+///   element (the index space without those axes, row-major: the *output space*) starts at
+///   the identity of `reduction.op` (0, 1, -inf/min, +inf/max, true, false) in
+///   `accumulatorDType`, and every point of the index space combines `%reduction.value`
+///   (converted to the accumulator type) into the element of its non-reduced coordinates.
+/// - **Epilogue** (reduction kernels only, never empty there): a second list of scalar SSA
+///   instructions, numbered from 0 separately (`%e0, %e1, ...`), evaluated once per element
+///   of the output space after the reduction. `accumulator` reads the reduced value (in
+///   `accumulatorDType`); its loads use index maps over the output space and `index` reads
+///   output-space coordinates. A reduction kernel's stores refer to epilogue values and
+///   write at the output element's row-major position (its outputs have the output space's
+///   element count, possibly in another shape such as `[1, n]` for `keepDims`). The plain
+///   reduction has the epilogue `%e0 = accumulator; store out0 <- %e0`; fused consumers of
+///   the reduction (`sum / n`, `log(sum) + m`) add instructions.
 ///
 /// Backends render this IR: the reference backend to Swift closures, BLAS to vectorized
 /// Swift loops, OpenCL to OpenCL C, Vulkan to GLSL. A kernel over a zero-size index space
@@ -41,6 +49,9 @@
 ///   %1 = exp %0 : f32
 ///   %2 = literal 2.0 : f32
 ///   %3 = mul %1 %2 : f32
+///  epilogue over [2]
+///   %e0 = accumulator : f32
+///   store out0 <- %e0
 /// kernel fused_1(in0: f32[2,3]) -> (f32[3,2]) over [3, 2]        // 3 * x.T
 ///   %0 = load in0[0 + 1*i0 + 3*i1] : f32
 ///   %1 = literal 3.0 : f32
@@ -63,14 +74,18 @@ public struct Kernel: Hashable, Sendable, CustomStringConvertible {
     public var indexSpace: [Int]
     /// The scalar program evaluated at each point, in SSA order.
     public var body: [KernelInstruction]
-    /// Writes of body values to outputs (kernels without a reduction).
+    /// Writes to outputs: of body values (kernels without a reduction), or of epilogue
+    /// values at each output element (reduction kernels).
     public var stores: [KernelStore]
     /// The reduction, for reduction kernels.
     public var reduction: KernelReduction?
+    /// Reduction kernels: instructions evaluated per output element after the reduction.
+    public var epilogue: [KernelInstruction]
 
     /// Creates a kernel.
     public init(name: String, inputs: [ShapedType], outputs: [ShapedType], indexSpace: [Int],
-                body: [KernelInstruction], stores: [KernelStore], reduction: KernelReduction?) {
+                body: [KernelInstruction], stores: [KernelStore], reduction: KernelReduction?,
+                epilogue: [KernelInstruction] = []) {
         self.name = name
         self.inputs = inputs
         self.outputs = outputs
@@ -78,10 +93,17 @@ public struct Kernel: Hashable, Sendable, CustomStringConvertible {
         self.body = body
         self.stores = stores
         self.reduction = reduction
+        self.epilogue = epilogue
     }
 
     /// Number of points in the index space.
     public var pointCount: Int { indexSpace.reduce(1, *) }
+
+    /// The shape of the outputs: the index space, without the reduced axes for a reduction.
+    public var outputSpace: [Int] {
+        guard let r = reduction else { return indexSpace }
+        return indexSpace.indices.filter { !r.axes.contains($0) }.map { indexSpace[$0] }
+    }
 
     /// A readable listing of the kernel (as in the type's documentation).
     public var description: String {
@@ -92,7 +114,14 @@ public struct Kernel: Hashable, Sendable, CustomStringConvertible {
         if let r = reduction { head += " reducing \(r.op.primitiveName) axes \(r.axes) of %\(r.value) in \(r.accumulatorDType.shortName)" }
         lines.append(head)
         for (n, inst) in body.enumerated() { lines.append("  %\(n) = \(inst.op) : \(inst.dtype.shortName)") }
-        for s in stores { lines.append("  store out\(s.output) <- %\(s.value)") }
+        if reduction != nil {
+            lines.append(" epilogue over \(outputSpace)")
+            for (n, inst) in epilogue.enumerated() {
+                lines.append("  %e\(n) = \(inst.op.text(valuePrefix: "%e")) : \(inst.dtype.shortName)")
+            }
+        }
+        let prefix = reduction == nil ? "%" : "%e"
+        for s in stores { lines.append("  store out\(s.output) <- \(prefix)\(s.value)") }
         return lines.joined(separator: "\n")
     }
 }
@@ -151,11 +180,13 @@ public enum KernelOp: Hashable, Sendable, CustomStringConvertible {
     case convert(KernelValue)
     /// `bitcast_convert_type` of the operand to the instruction's dtype (same byte size).
     case bitcast(KernelValue)
+    /// In a reduction kernel's epilogue: the reduced value of the current output element.
+    case accumulator
 
     /// The values this operation reads.
     public var operands: [KernelValue] {
         switch self {
-        case .load, .literal, .index: return []
+        case .load, .literal, .index, .accumulator: return []
         case .unary(_, let x), .convert(let x), .bitcast(let x): return [x]
         case .binary(_, let x, let y), .compare(_, let x, let y): return [x, y]
         case .select(let w, let f, let t): return [w, f, t]
@@ -163,22 +194,27 @@ public enum KernelOp: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `load in0[0 + 1*i0]`, `mul %0 %1`, ...
-    public var description: String {
+    public var description: String { text(valuePrefix: "%") }
+
+    /// The listing with value references spelled `valuePrefix` + number (`%e3` in epilogues).
+    public func text(valuePrefix p: String) -> String {
         switch self {
         case .load(let input, let map): return "load in\(input)[\(map)]"
         case .literal(let l): return "literal \(l)"
         case .index(let d): return "index i\(d)"
-        case .unary(let op, let x): return "\(op.rawValue) %\(x)"
-        case .binary(let op, let x, let y): return "\(op.rawValue) %\(x) %\(y)"
-        case .compare(let op, let x, let y): return "\(op.rawValue) %\(x) %\(y)"
-        case .select(let w, let f, let t): return "select_n %\(w) %\(f) %\(t)"
-        case .convert(let x): return "convert %\(x)"
-        case .bitcast(let x): return "bitcast %\(x)"
+        case .unary(let op, let x): return "\(op.rawValue) \(p)\(x)"
+        case .binary(let op, let x, let y): return "\(op.rawValue) \(p)\(x) \(p)\(y)"
+        case .compare(let op, let x, let y): return "\(op.rawValue) \(p)\(x) \(p)\(y)"
+        case .select(let w, let f, let t): return "select_n \(p)\(w) \(p)\(f) \(p)\(t)"
+        case .convert(let x): return "convert \(p)\(x)"
+        case .bitcast(let x): return "bitcast \(p)\(x)"
+        case .accumulator: return "accumulator"
         }
     }
 }
 
-/// Writes body value `value` to output buffer `output` at the current point.
+/// Writes value `value` (of the body, or of the epilogue in reduction kernels) to output
+/// buffer `output` at the current point (output element).
 public struct KernelStore: Hashable, Sendable {
     /// Output buffer index.
     public var output: Int

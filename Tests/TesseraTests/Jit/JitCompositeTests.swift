@@ -100,3 +100,42 @@ struct JitCompositeTests {
         #expect(out["z"]!.item(Float.self) == 6)
     }
 }
+
+/// Consumers of a reduction's result fuse into the reduction kernel's epilogue.
+@Suite("Jit: reduction epilogues")
+struct JitEpilogueTests {
+    static let x = Tensor((0..<24).map { Float(($0 * 7) % 11) * 0.5 - 2 }, shape: [4, 6])
+
+    @Test func meanIsOneKernel() {
+        expectJitMatchesEager("mean", [JitEpilogueTests.x], maxKernels: 1) { t in [t[0].mean(axes: [1])] }
+        let lowered = jit({ (t: Tensor) in t.mean(axes: [1]) }).lower(JitEpilogueTests.x)
+        #expect(lowered.kernels.count == 1)
+        #expect(lowered.kernels[0].epilogue.count > 1)
+    }
+
+    @Test func logSumExpIsTwoKernels() {
+        expectJitMatchesEager("logsumexp", [JitEpilogueTests.x], maxKernels: 2) { t in
+            let m = t[0].max(axes: [1])
+            return [log(exp(t[0] - m.reshaped([4, 1])).sum(axes: [1])) + m]
+        }
+    }
+
+    @Test func resultUsedElsewhereIsAlsoStored() {
+        expectJitMatchesEager("sum and scaled sum", [JitEpilogueTests.x], maxKernels: 1) { t in
+            let s = t[0].sum(axes: [0])
+            return [s, s * 2 + 1]
+        }
+        expectJitMatchesEager("variance", [JitEpilogueTests.x], maxKernels: 2) { t in
+            let mean = t[0].mean(axes: [0], keepDims: true)
+            return [((t[0] - mean) * (t[0] - mean)).mean(axes: [0]), mean]
+        }
+    }
+
+    @Test func epilogueReadingOtherElementsIsSplit() {
+        let cube = Tensor((0..<27).map { Float($0 % 5) - 1.5 }, shape: [3, 3, 3])
+        expectJitMatchesEager("sum then transpose", [cube], maxKernels: 2) { t in
+            let s = t[0].sum(axes: [2])
+            return [s.T + s]
+        }
+    }
+}

@@ -68,7 +68,7 @@ struct JitRandomProgramTests {
         }
     }
 
-    @Test(arguments: 0..<40) func randomProgram(_ seed: Int) {
+    @Test(arguments: 0..<80) func randomProgram(_ seed: Int) {
         var g = Generator(state: UInt64(seed) &* 7919 &+ 1)
         let shapes: [[Int]] = [[2, 3, 4], [6, 5], [24], [3, 1, 4], [4, 6]]
         let shape = shapes[g.int(shapes.count)]

@@ -50,6 +50,10 @@ public enum Fusion {
         }
     }
 
+    /// A value read by several kernels is recomputed in each when it takes at most this many
+    /// arithmetic operations (recomputing beats a store and reloads), else stored once.
+    public static let maxRecomputedOps = 4
+
     /// Partitions `jaxpr` into steps.
     public static func partition(_ jaxpr: Jaxpr) -> [Step] {
         var forced = Set<ObjectIdentifier>()
@@ -92,7 +96,7 @@ public enum Fusion {
         }
 
         // Roots and the equations each inlines; values used by several roots are stored
-        // unless cheap to recompute.
+        // unless cheap to recompute (at most `maxRecomputedOps` arithmetic operations).
         var roots: [Int] = []
         var clusters: [[Int]] = []
         while true {
@@ -102,7 +106,12 @@ public enum Fusion {
             for c in clusters { for i in c { users[i, default: 0] += 1 } }
             // Store the shared value closest to its consumers first: its own producers are
             // then usually no longer shared.
-            let shared = users.filter { i, n in n > 1 && kind(eqs[i].primitive) == .elementwise && !isCheap(eqs[i]) }
+            let shared = users.filter { i, n in
+                guard n > 1, kind(eqs[i].primitive) == .elementwise, !isCheap(eqs[i]) else { return false }
+                let cost = cluster(root: i, eqs: eqs, producerIndex: producerIndex, isLeaf: isLeaf)
+                    .filter { kind(eqs[$0].primitive) == .elementwise && !isCheap(eqs[$0]) }.count
+                return cost > maxRecomputedOps
+            }
             guard let last = shared.keys.max() else { break }
             stored.insert(ObjectIdentifier(eqs[last].outputs[0]))
         }

@@ -1,8 +1,12 @@
+import Foundation
+
 /// The engine behind `jit`: traces, compiles and caches a function of flattened tensor
 /// trees per signature, and inlines it under other transformations.
 final class JitEngine: Sendable {
     let name: String
     let cache = JitCache()
+    /// Serialises tracing and compiling (threads asking for one new signature trace once).
+    private let compileLock = NSLock()
 
     init(name: String) { self.name = name }
 
@@ -28,6 +32,9 @@ final class JitEngine: Sendable {
             TesseraLog.logger.debug("jit(\(name)): cache hit for \(sig)")
             return (e, leaves)
         }
+        compileLock.lock()
+        defer { compileLock.unlock() }
+        if let e = cache.lookup(sig) { return (e, leaves) }
         let reason = cache.missReason(sig)
         TesseraLog.logger.info("jit(\(name)): tracing for \(sig): \(reason)")
         let (closed, template) = traceTrees(name: "jit(\(name))", args, call)

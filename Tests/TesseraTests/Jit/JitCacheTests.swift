@@ -78,3 +78,22 @@ struct JitCacheTests {
         #expect(asClosure(Tensor([1, 2] as [Float])).asArray(Float.self) == [3, 6])
     }
 }
+
+@Suite("Jit: concurrent calls")
+struct JitConcurrencyTests {
+    @Test func concurrentCallersShareOneTracePerSignature() async {
+        let f = jit { (x: Tensor) in exp(x) * 2 - x }
+        let inputs = [Tensor([0.5, 1, 1.5] as [Float]), Tensor([0.25, 2] as [Float])]
+        let expected = inputs.map { (exp($0) * 2 - $0).asArray(Float.self) }
+        await withTaskGroup(of: Bool.self) { group in
+            for k in 0..<16 {
+                group.addTask {
+                    let i = k % 2
+                    return f(inputs[i]).asArray(Float.self) == expected[i]
+                }
+            }
+            for await ok in group { #expect(ok) }
+        }
+        #expect(f.traceCount == 2)
+    }
+}

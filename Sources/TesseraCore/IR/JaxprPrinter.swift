@@ -19,8 +19,9 @@ public struct JaxprPrinter {
     /// Creates a printer with fresh variable names.
     public init() {}
 
-    /// The text of `jaxpr` starting at column `indent`.
-    public mutating func print(_ jaxpr: Jaxpr, indent: Int = 0) -> String {
+    /// The text of `jaxpr`: continuation lines are indented from `indent`; `column` is where
+    /// its first character goes (for the one-line fit), `indent` when not given.
+    public mutating func print(_ jaxpr: Jaxpr, indent: Int = 0, column: Int? = nil) -> String {
         let consts = jaxpr.constVars.map { binder($0) }.joined(separator: " ")
         let ins = jaxpr.inVars.map { binder($0) }.joined(separator: " ")
         let head = "{ lambda \(consts); \(ins). let"
@@ -28,7 +29,7 @@ public struct JaxprPrinter {
         let outs = jaxpr.outputs.map { atom($0) }
         let tail = "in " + tuple(outs) + " }"
         let oneLine = head + " " + eqns.joined(separator: "; ") + " " + tail
-        if indent + oneLine.count <= width && !eqns.contains(where: { $0.contains("\n") }) {
+        if (column ?? indent) + oneLine.count <= width && !eqns.contains(where: { $0.contains("\n") }) {
             return oneLine
         }
         let pad = String(repeating: " ", count: indent)
@@ -93,19 +94,19 @@ public struct JaxprPrinter {
         let pad = String(repeating: " ", count: indent)
         var lines = ["\(lhs) = \(name)["]
         for (key, value) in params {
-            lines.append(pad + "  " + "\(key)=" + render(value, indent: indent + 2))
+            lines.append(pad + "  " + "\(key)=" + render(value, indent: indent + 2, column: indent + 3 + key.count))
         }
         lines.append(pad + "]" + argText)
         return lines.joined(separator: "\n")
     }
 
-    private mutating func render(_ value: JaxprParams.Value, indent: Int) -> String {
+    private mutating func render(_ value: JaxprParams.Value, indent: Int, column: Int? = nil) -> String {
         switch value {
         case .text(let s): return s
         case .jaxpr(let j):
             // A huge indent forces the one-line attempt used for measuring.
             if indent >= Int.max / 4 { return printOneLineOrMarker(j) }
-            return print(j.jaxpr, indent: indent)
+            return print(j.jaxpr, indent: indent, column: column)
         case .jaxprs(let js):
             if indent >= Int.max / 4 { return "(" + js.map { printOneLineOrMarker($0) }.joined(separator: " ") + ")" }
             let pad = String(repeating: " ", count: indent)

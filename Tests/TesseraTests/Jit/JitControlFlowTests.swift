@@ -89,6 +89,28 @@ struct JitControlFlowTests {
             """)
     }
 
+    @Test func scanPrints() {
+        let text = makeJaxpr { (c: Tensor, xs: Tensor) in
+            let (carry, ys) = scan({ (c: Tensor, x: Tensor) in (c + x, c * x) }, initial: c, xs: xs)
+            return [carry, ys]
+        }(Tensor(Float(1)), Tensor([1, 1, 1] as [Float])).description
+        #expect(text == """
+            { lambda ; a:f32[] b:f32[3]. let
+                c:f32[] d:f32[3] = scan[
+                  jaxpr={ lambda ; e:f32[] f:f32[]. let
+                      g:f32[] = add e f
+                      h:f32[] = mul e f
+                    in (g, h) }
+                  length=3
+                  num_carry=1
+                  num_consts=0
+                  reverse=False
+                  unroll=1
+                ] a b
+              in (c, d) }
+            """)
+    }
+
     @Test func forLoopFactorialAndPolynomial() {
         @Sendable func fact(_ x: Tensor) -> Tensor { forLoop(1, 6, body: { i, c in c * i }, initial: x) }
         #expect(fact(Tensor(Int32(1))).item(Int32.self) == 120)

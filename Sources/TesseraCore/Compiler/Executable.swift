@@ -41,6 +41,8 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
         for step in Fusion.partition(simplified.jaxpr) {
             switch step {
             case .kernel(let k):
+                let problems = k.kernel.verify()
+                precondition(problems.isEmpty, "jit compiler error in \(name): invalid kernel (\(problems.joined(separator: "; ")))\n\(k.kernel)")
                 var compiled: Result<any CompiledKernel, TesseraError>?
                 do {
                     compiled = .success(try backend.compile(k.kernel, on: device))

@@ -59,3 +59,43 @@ struct JitKernelExecutionTests {
         #expect(lowered.description.contains("(run per primitive)"))
     }
 }
+
+@Suite("Jit: kernel verifier")
+struct KernelVerifierTests {
+    static let f32 = DType.float32
+
+    @Test func acceptsAValidKernel() {
+        let k = Kernel(name: "ok", inputs: [ShapedType([2, 3], .float32)], outputs: [ShapedType([3, 2], .float32)],
+                       indexSpace: [3, 2],
+                       body: [KernelInstruction(.load(input: 0, map: KernelIndexMap(offset: 0, strides: [1, 3])), .float32),
+                              KernelInstruction(.unary(.exp, 0), .float32)],
+                       stores: [KernelStore(output: 0, value: 1)], reduction: nil)
+        #expect(k.verify().isEmpty)
+    }
+
+    @Test func reportsOutOfBoundsLoadsAndBadOperands() {
+        let k = Kernel(name: "bad", inputs: [ShapedType([4], .float32)], outputs: [ShapedType([4], .int32)],
+                       indexSpace: [4],
+                       body: [KernelInstruction(.load(input: 0, map: KernelIndexMap(offset: 1, strides: [1])), .float32),
+                              KernelInstruction(.binary(.add, 0, 2), .float32),
+                              KernelInstruction(.accumulator, .float32)],
+                       stores: [KernelStore(output: 0, value: 0)], reduction: nil)
+        let problems = k.verify().joined(separator: "\n")
+        #expect(problems.contains("reads elements 1...4 of in0 (4 elements)"))
+        #expect(problems.contains("%1 reads 2, which is not an earlier value"))
+        #expect(problems.contains("accumulator outside an epilogue"))
+        #expect(problems.contains("out0 is int32 but gets a float32 value"))
+    }
+
+    @Test func reductionKernelsNeedAnEpilogue() {
+        let k = Kernel(name: "sum", inputs: [ShapedType([2, 3], .float32)], outputs: [ShapedType([2], .float32)],
+                       indexSpace: [2, 3],
+                       body: [KernelInstruction(.load(input: 0, map: KernelIndexMap(offset: 0, strides: [3, 1])), .float32)],
+                       stores: [KernelStore(output: 0, value: 0)],
+                       reduction: KernelReduction(op: .sum, axes: [1], value: 0, accumulatorDType: .float32))
+        #expect(k.verify().contains("a reduction kernel needs an epilogue"))
+        var fixed = k
+        fixed.epilogue = [KernelInstruction(.accumulator, .float32)]
+        #expect(fixed.verify().isEmpty)
+    }
+}

@@ -112,6 +112,9 @@ public enum JVPRules {
         case .scan(let body, let length, let reverse, let nConsts, let nCarry):
             return ControlFlowDerivatives.scanJVP(body: body, length: length, reverse: reverse, constCount: nConsts,
                                                   carryCount: nCarry, primals: primals, tangents: tangents)
+
+        case .collective(let op, let axisName, let axisSize):
+            return CollectiveRules.jvp(op, axisName: axisName, axisSize: axisSize, primals: primals, tangents: tangents)
         }
     }
 }

@@ -44,7 +44,7 @@ public final class ReverseTrace: Trace, @unchecked Sendable {
         case .compare, .bitcastConvertType, .iota, .argReduce, .threefry2x32, .stopGradient: return false
         case .unary, .binary, .select, .convertElementType, .broadcastInDim, .reshape, .transpose, .slice,
              .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev, .gather, .scatter, .reduce,
-             .cumulative, .sort, .dotGeneral, .cond, .whileLoop, .scan:
+             .cumulative, .sort, .dotGeneral, .cond, .whileLoop, .scan, .collective:
             return true
         }
     }

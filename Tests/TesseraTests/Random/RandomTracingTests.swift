@@ -57,6 +57,16 @@ struct RandomTracingTests {
         #expect(errorFree == exact)
     }
 
+    @Test("normal is bit-identical to JAX on the float32-only path too (devices without float64)")
+    func normalWithoutFloat64() throws {
+        let c = JAXVectors.list("normal").first { ($0["shape"] as! [Int]) == [10000] }!
+        let sample = XLAFloat32.$avoidFloat64.withValue(true) { () -> Tensor in
+            #expect(!XLAFloat32.fusedThroughFloat64)
+            return Random.normal(PRNGKey(c["seed"] as! Int), shape: [10000])
+        }
+        expectBits(sample, .init(c["out"]!), "normal without float64")
+    }
+
     @Test("a key of the wrong type stops with a message naming the operation and the type")
     func wrongKeyType() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {

@@ -67,7 +67,20 @@ out["permutationOfArray"] = {"seed": 5, "x": arr(x), "out": arr(jax.random.permu
 x1 = np.arange(8, dtype=np.int32) * 3
 out["permutationOf1D"] = {"seed": 6, "x": arr(x1), "out": arr(jax.random.permutation(K(6), x1))}
 
+# XLA's float32 erf_inv and log1p on their whole domain (the samplers' building blocks)
+from jax import lax
+r = np.random.default_rng(0)
+u = np.concatenate([np.linspace(-1, 1, 2001), [np.nextafter(-1, 0), np.nextafter(1, 0), 1e-30, -1e-30, 0.0, -0.0,
+                                               1e-7, 0.5, -0.5, 0.99999, -0.99999, 1.0, -1.0],
+                    r.uniform(-1, 1, 1500), 1 - 10.0 ** -r.uniform(0, 7, 500)]).astype(np.float32)
+out["erfInvF32"] = {"x": arr(u), "out": arr(lax.erf_inv(jnp.asarray(u)))}
+v = np.concatenate([-u * u, r.uniform(-1, 10, 1500), 10.0 ** r.uniform(-30, 30, 1000), [0.0, -0.0, 0.414, -0.414, 0.41421357, -0.41421357, -1.0, np.inf]]).astype(np.float32)
+out["log1pF32"] = {"x": arr(v), "out": arr(lax.log1p(jnp.asarray(v)))}
+
 jax.config.update("jax_enable_x64", True)
+u64 = np.concatenate([np.linspace(-1, 1, 2001), [np.nextafter(-1, 0), np.nextafter(1, 0), 1e-300, 0.0, 1.0, -1.0],
+                      r.uniform(-1, 1, 1500), 1 - 10.0 ** -r.uniform(0, 15, 500)])
+out["erfInvF64"] = {"x": arr(u64), "out": arr(lax.erf_inv(jnp.asarray(u64)))}
 out["x64"] = {
     "uniform": [{"seed": s, "shape": list(shape), "dtype": "float64", "minval": 0, "maxval": 1,
                  "out": arr(jax.random.uniform(K(s), shape, dtype="float64"))} for s, shape in [(0, (5,)), (1, (2, 3))]],

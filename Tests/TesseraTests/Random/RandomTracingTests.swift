@@ -91,3 +91,26 @@ struct SplitMix {
     }
     mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
+
+@Suite("Random: XLA math compositions")
+struct XLAMathTests {
+    func check(_ name: String, _ f: (Tensor) -> Tensor) {
+        let c = JAXVectors.root[name] as! [String: Any]
+        let x = JAXVectors.Expected(c["x"]!).tensor
+        expectBits(f(x), .init(c["out"]!), "\(name) over its domain")
+    }
+
+    @Test("float32 erf_inv equals XLA's on (-1, 1), at ±1 and ±0")
+    func erfInv32() { check("erfInvF32", XLAFloat32.erfInv) }
+
+    @Test("float32 erf_inv equals XLA's on the float32-only path too")
+    func erfInv32WithoutFloat64() {
+        XLAFloat32.$avoidFloat64.withValue(true) { check("erfInvF32", XLAFloat32.erfInv) }
+    }
+
+    @Test("float32 log1p equals XLA's from -1 to 1e30")
+    func log1p32() { check("log1pF32", XLAFloat32.log1p) }
+
+    @Test("float64 erf_inv equals XLA's on (-1, 1), at ±1 and 0")
+    func erfInv64() { check("erfInvF64", XLAFloat64.erfInv) }
+}

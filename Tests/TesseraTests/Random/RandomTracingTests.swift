@@ -79,7 +79,7 @@ struct RandomTracingTests {
 }
 
 /// A small deterministic generator for test inputs.
-struct SplitMix {
+private struct SplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -122,6 +122,20 @@ struct RandomVectorTests {
         }
     }
 
+    @Test("large eager samples made in chunks have JAX's bits")
+    func chunkedSamples() {
+        EagerChunks.$chunkSize.withValue(999) {
+            for c in JAXVectors.list("normal") + JAXVectors.x64("normal") where (c["shape"] as! [Int]).reduce(1, *) > 999 {
+                let seed = c["seed"] as! Int, shape = c["shape"] as! [Int], dtype = JAXVectors.dtype(c)
+                expectBits(Random.normal(PRNGKey(seed), shape: shape, dtype: dtype), .init(c["out"]!), "chunked normal \(shape) \(dtype)")
+            }
+            for c in JAXVectors.list("uniform") where (c["shape"] as! [Int]).reduce(1, *) > 999 {
+                let seed = c["seed"] as! Int, shape = c["shape"] as! [Int]
+                expectBits(Random.uniform(PRNGKey(seed), shape: shape), .init(c["out"]!), "chunked uniform \(shape)")
+            }
+        }
+    }
+
     @Test("randint matches jax.random.randint")
     func randint() {
         for c in JAXVectors.list("randint") {

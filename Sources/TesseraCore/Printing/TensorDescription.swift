@@ -45,8 +45,9 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
         }
         do {
             // A summarised device array is cut to its corners on the device first, so that
-            // printing a large tensor moves a few dozen elements, not all of them.
-            if base is DeviceArray, ArrayFormatter.cornerShape(shape) != shape {
+            // printing a large tensor moves a few dozen elements, not all of them (not while
+            // jit stages operations: slicing would then be recorded instead of run).
+            if base is DeviceArray, TraceStack.current.dynamicTrace == nil, ArrayFormatter.cornerShape(shape) != shape {
                 return .success(ArrayFormatter(shape: shape, dtype: dtype, cornerBytes: try corners().bytes()))
             }
             return .success(ArrayFormatter(shape: shape, dtype: dtype, bytes: try bytes()))

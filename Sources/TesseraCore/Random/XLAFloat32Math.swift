@@ -8,6 +8,7 @@
 /// samples; these compositions match exactly. Fused multiply-adds are evaluated in float64
 /// (exact product, one rounding of the sum, then rounding to float32) when the device
 /// supports float64, else with error-free transformations in float32 (`FusedMultiplyAdd`).
+/// The choice follows the device of the operands (the default device while tracing).
 enum XLAFloat32 {
     /// A float32 constant with the shape of `x`.
     static func const(_ v: Double, like x: Tensor) -> Tensor { Lax.full(v, shape: x.shape, dtype: .float32) }
@@ -20,8 +21,8 @@ enum XLAFloat32 {
     static func sub(_ a: Tensor, _ b: Tensor) -> Tensor { Lax.binary(.sub, a, b) }
     static func mul(_ a: Tensor, _ b: Tensor) -> Tensor { Lax.binary(.mul, a, b) }
 
-    /// Whether fused multiply-adds can be emulated exactly through float64.
-    static var fusedThroughFloat64: Bool { !avoidFloat64 && Device.default.supports(.float64) }
+    /// Whether fused multiply-adds on `x`'s device can be emulated exactly through float64.
+    static func fusedThroughFloat64(_ x: Tensor) -> Bool { !avoidFloat64 && x.device.supports(.float64) }
 
     /// Forces the float32-only (error-free transformation) path, as on a device without
     /// float64; for tests.
@@ -31,18 +32,18 @@ enum XLAFloat32 {
     /// multiply-adds go through float64, else unchanged. Widening an operand once saves a
     /// conversion in every multiply-add that uses it.
     static func widen(_ x: Tensor) -> Tensor {
-        fusedThroughFloat64 && x.dtype == .float32 ? Lax.convert(x, to: .float64) : x
+        fusedThroughFloat64(x) && x.dtype == .float32 ? Lax.convert(x, to: .float64) : x
     }
 
     /// A float32 constant in the operand type of `fma` (see `widen`).
     static func wideConst(_ v: Double, like x: Tensor) -> Tensor {
-        fusedThroughFloat64 ? Lax.full(Double(Float(v)), shape: x.shape, dtype: .float64) : const(v, like: x)
+        fusedThroughFloat64(x) ? Lax.full(Double(Float(v)), shape: x.shape, dtype: .float64) : const(v, like: x)
     }
 
     /// `a * b + c` rounded once to float32, for float32 values (given as float32, or widened
     /// to float64 with `widen`/`wideConst`).
     static func fma(_ a: Tensor, _ b: Tensor, _ c: Tensor) -> Tensor {
-        guard fusedThroughFloat64 else { return FusedMultiplyAdd.errorFree(a, b, c) }
+        guard fusedThroughFloat64(a) else { return FusedMultiplyAdd.errorFree(a, b, c) }
         let sum = Lax.binary(.add, Lax.binary(.mul, widen(a), widen(b)), widen(c))
         return Lax.convert(sum, to: .float32)
     }

@@ -18,6 +18,15 @@ public enum Random {
         Threefry.split(key, count: count)
     }
 
+    /// An array of new keys of `shape`, shape `shape + [2]` (`jax.random.split(key, shape)`).
+    ///
+    /// ```swift
+    /// Random.split(PRNGKey(0), shape: [2, 3]).shape   // [2, 3, 2]
+    /// ```
+    public static func split(_ key: Tensor, shape: [Int]) -> Tensor {
+        Threefry.split(key, shape: shape)
+    }
+
     /// A new key that depends on `key` and `data` (`jax.random.fold_in`); `data` is taken
     /// modulo 2^32.
     public static func foldIn(_ key: Tensor, _ data: Int) -> Tensor {

@@ -54,12 +54,16 @@ enum Threefry {
         return Lax.binary(.or, hi, Lax.convert(b1, to: .int64))
     }
 
-    /// `n` keys split from `key`, shape `[n, 2]` (JAX's `_threefry_split_foldlike`).
-    static func split(_ key: Tensor, count: Int) -> Tensor {
-        if count < 0 { usageError("Random.split: count must be non-negative, got \(count)") }
-        let (b0, b1) = hashIndices(key, shape: [count], "Random.split")
-        return Lax.concatenate([Lax.expandDims(b0, axis: 1), Lax.expandDims(b1, axis: 1)], axis: 1)
+    /// Keys split from `key`, shape `shape + [2]` (JAX's `_threefry_split_foldlike`).
+    static func split(_ key: Tensor, shape: [Int]) -> Tensor {
+        if let bad = shape.first(where: { $0 < 0 }) { usageError("Random.split: counts must be non-negative, got \(bad)") }
+        let (b0, b1) = hashIndices(key, shape: shape, "Random.split")
+        let last = shape.count
+        return Lax.concatenate([Lax.expandDims(b0, axis: last), Lax.expandDims(b1, axis: last)], axis: last)
     }
+
+    /// `count` keys split from `key`, shape `[count, 2]`.
+    static func split(_ key: Tensor, count: Int) -> Tensor { split(key, shape: [count]) }
 
     /// JAX's `threefry_fold_in`: the threefry hash of the counter pair `[0, data]`.
     static func foldIn(_ key: Tensor, _ data: Tensor) -> Tensor {

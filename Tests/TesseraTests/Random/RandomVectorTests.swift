@@ -79,6 +79,9 @@ struct RandomVectorTests {
             let seed = c["seed"] as! Int, n = c["count"] as! Int
             expectBits(Random.split(PRNGKey(seed), count: n), .init(c["out"]!), "split(PRNGKey(\(seed)), \(n))")
         }
+        let byShape = JAXVectors.root["splitShape"] as! [String: Any]
+        expectBits(Random.split(PRNGKey(byShape["seed"] as! Int), shape: byShape["shape"] as! [Int]), .init(byShape["out"]!),
+                   "split(PRNGKey(4), shape: [2, 3])")
         let child = JAXVectors.root["splitOfChild"] as! [String: Any]
         expectBits(Random.split(JAXVectors.Expected(child["key"]!).tensor, count: 3), .init(child["out"]!), "split(child, 3)")
     }

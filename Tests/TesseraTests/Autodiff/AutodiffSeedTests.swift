@@ -83,3 +83,22 @@ struct AutodiffSeedTests {
         #expect(perCall < 5000)
     }
 }
+
+@Suite("Autodiff: seed polynomial under jit")
+struct AutodiffJitTests {
+    @Test func derivativesUnderJit() {
+        #expect(jit(seedPolynomial)(1.0).item(Float.self) == 8)
+        #expect(jit(grad(seedPolynomial))(1.0).item(Float.self) == 12)
+        #expect(jit(grad(grad(seedPolynomial)))(1.0).item(Float.self) == -6)
+        #expect(jit(grad(grad(grad(seedPolynomial))))(1.0).item(Float.self) == -24)
+        // grad of a jitted function (jit inlines under grad).
+        #expect(grad(jit(seedPolynomial))(1.0).item(Float.self) == 12)
+        #expect(grad(grad(jit(seedPolynomial)))(1.0).item(Float.self) == -6)
+    }
+
+    @Test func gradJaxprIsStaged() {
+        let text = makeJaxpr(grad(seedPolynomial))(Tensor(Float(1))).description
+        #expect(text.contains("mul"))
+        #expect(text.hasPrefix("{ lambda"))
+    }
+}

@@ -72,6 +72,19 @@ struct AutodiffControlFlowTests {
         #expect(g(Tensor(Double(2))).item(Double.self) == 12)
     }
 
+    @Test func whileLoopForwardModeFiniteDifferences() {
+        // A fixed trip count decided by an integer counter in the carry; the float carry is
+        // updated nonlinearly with a captured weight (a body constant with a tangent).
+        var rng = TestRandom(seed: 23)
+        GradientCheck.check("while jvp", inputs: [rng.tensor([3]), rng.tensor([3])], reverse: false) { a in
+            let w = a[1]
+            let out = whileLoop(cond: { (c: [Tensor]) in c[0] .< 4 },
+                                body: { c in [c[0] + 1, sin(c[1] * w) + c[1]] },
+                                initial: [Tensor(Int32(0)), a[0]])
+            return out[1]
+        }
+    }
+
     @Test func whileLoopReverseModeStopsWithJAXsMessage() async {
         await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let f: @Sendable (Tensor) -> Tensor = { x in

@@ -39,9 +39,9 @@ enum GradientCheck {
 
     /// Checks, for random directions `v` and output cotangent `u`:
     /// 1. the JVP against central differences (f(x+εv) − f(x−εv)) / 2ε;
-    /// 2. JVP/VJP agreement ⟨vjp(u), v⟩ == ⟨u, jvp(v)⟩.
+    /// 2. JVP/VJP agreement ⟨vjp(u), v⟩ == ⟨u, jvp(v)⟩ (unless `reverse` is false).
     static func check(_ name: String, inputs: [Tensor], seed: UInt64 = 7, eps: Double = 1e-6,
-                      rtol: Double = 1e-5, atol: Double = 1e-7, agreement: Double = 1e-9, sourceLocation: SourceLocation = #_sourceLocation,
+                      rtol: Double = 1e-5, atol: Double = 1e-7, agreement: Double = 1e-9, reverse: Bool = true, sourceLocation: SourceLocation = #_sourceLocation,
                       _ f: @escaping @Sendable ([Tensor]) -> Tensor) {
         var rng = TestRandom(seed: seed)
         let directions: [[Double]?] = inputs.map { $0.dtype.isFloatingPoint ? rng.doubles($0.count, -1, 1) : nil }
@@ -56,6 +56,7 @@ enum GradientCheck {
         expectClose(y.doubles, f(inputs).doubles, rtol: 1e-12, atol: 1e-12, "\(name): primal under jvp", sourceLocation: sourceLocation)
         expectClose(jvpValues, fd, rtol: rtol, atol: atol, "\(name): jvp vs finite differences", sourceLocation: sourceLocation)
 
+        guard reverse else { return }
         let u = rng.doubles(y.count, -1, 1)
         let (y2, pullback) = vjp(f, inputs)
         expectClose(y2.doubles, y.doubles, rtol: 1e-12, atol: 1e-12, "\(name): primal under vjp", sourceLocation: sourceLocation)

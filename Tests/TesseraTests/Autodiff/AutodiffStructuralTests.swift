@@ -66,6 +66,29 @@ struct AutodiffStructuralTests {
         }
     }
 
+    @Test func outOfBoundsGatherAndScatter() {
+        var rng = TestRandom(seed: 18)
+        let x = rng.tensor([4, 3])
+        // Row 9 is out of bounds: fill mode reads NaN there, and its derivative is zero.
+        let rows = Tensor([1, 9, 2] as [Int32], shape: [3, 1])
+        let dn = GatherDimensionNumbers(offsetDims: [1], collapsedSliceDims: [0], startIndexMap: [0])
+        let (_, t) = jvp({ Lax.gather($0, rows, dn, sliceSizes: [1, 3], mode: .fill) }, primals: x, tangents: x)
+        let tv = t.doubles, xv = x.doubles
+        #expect(Array(tv[0..<3]) == Array(xv[3..<6]) && Array(tv[3..<6]) == [0, 0, 0] && Array(tv[6..<9]) == Array(xv[6..<9]))
+        let (_, pb) = vjp({ Lax.gather($0, rows, dn, sliceSizes: [1, 3], mode: .fill) }, x)
+        let ct = pb(Tensor([Double](repeating: 1, count: 9), shape: [3, 3])).doubles
+        #expect(ct == [0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0])
+        // A dropped out-of-bounds scatter update gets a zero cotangent.
+        let sdn = ScatterDimensionNumbers(updateWindowDims: [1], insertedWindowDims: [0], scatterDimsToOperandDims: [0])
+        let u = rng.tensor([3, 3])
+        for mode in ScatterMode.allCases {
+            GradientCheck.check("scatter-\(mode) out of bounds", inputs: [x, u]) { Lax.scatter($0[0], rows, $0[1], sdn, mode: mode) }
+            let (_, pbs) = vjp({ (a: [Tensor]) in Lax.scatter(a[0], rows, a[1], sdn, mode: mode) }, [x, u])
+            let cu = pbs(Tensor([Double](repeating: 1, count: 12), shape: [4, 3]))[1].doubles
+            #expect(Array(cu[3..<6]) == [0, 0, 0], "scatter-\(mode)")
+        }
+    }
+
     @Test func scatterMinMaxSplitTies() {
         // Operand and update equal at the target: each receives half the cotangent.
         let x = Tensor([1, 5] as [Double], shape: [2])

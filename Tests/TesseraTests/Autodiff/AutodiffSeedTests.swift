@@ -18,6 +18,8 @@ struct AutodiffSeedTests {
     @Test func gradKeepsTheInputType() {
         let g = grad(seedPolynomial)(1.0)
         #expect(g.dtype == .float32)
+        #expect(g.isWeaklyTyped)   // as jax.grad(f)(1.0)
+        #expect(!grad(seedPolynomial)(Tensor(Float(1))).isWeaklyTyped)
         #expect(g.shape == [])
         let g64 = grad(seedPolynomial)(Tensor(Double(2)))
         #expect(g64.dtype == .float64)

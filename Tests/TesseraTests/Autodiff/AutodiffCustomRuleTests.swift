@@ -58,4 +58,21 @@ struct AutodiffCustomRuleTests {
             GradientCheck.check("wrong rule", inputs: [Tensor([0.3, 0.7] as [Double], shape: [2])]) { wrong($0[0]) }
         }
     }
+
+    @Test func forwardModeOfCustomVJPStops() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let f: @Sendable (Tensor) -> Tensor = customVJP(forward: { (x: Tensor) in (x * x, x) }, backward: { x, ct in ct * 2 * x })
+            _ = jvp(f, primals: Tensor(Double(1)), tangents: Tensor(Double(1)))
+        }.map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("can't apply forward-mode autodiff (jvp, jacfwd, hessian) to a customVJP function"))
+        }
+    }
+
+    @Test func customRulesUnderJit() {
+        let g = jit(grad({ (x: Tensor) in Self.logsumexp(x).sum() }))
+        let x = Tensor([0, 1, 2] as [Double], shape: [1, 3])
+        let e = [1.0, exp(1.0), exp(2.0)], n = e.reduce(0, +)
+        expectClose(g(x).doubles, e.map { $0 / n }, rtol: 1e-12, atol: 1e-12, "logsumexp grad under jit")
+    }
 }

@@ -149,6 +149,8 @@ struct AutodiffModelTests {
         let h = hessian({ (x: Tensor) in (x * x * x).sum() + x[0] * x[1] })(x)
         #expect(h.shape == [3, 3])
         expectClose(h.doubles, [6 * v[0], 1, 0, 1, 6 * v[1], 0, 0, 0, 6 * v[2]], rtol: 1e-12, atol: 1e-12, "hessian")
+        let hj = jit(hessian({ (x: Tensor) in (x * x * x).sum() + x[0] * x[1] }))(x)
+        expectClose(hj.doubles, h.doubles, rtol: 1e-12, atol: 1e-12, "hessian under jit")
     }
 
     @Test func gradWithArgnums() {

@@ -26,6 +26,12 @@ struct AutodiffSeedTests {
         #expect(g64.item(Double.self) == -12 * 4 + 18 * 2 + 6)
     }
 
+    @Test func halfPrecisionGradient() {
+        let g = grad(seedPolynomial)(Tensor(Float16(1)))
+        #expect(g.dtype == .float16)
+        #expect(g.item(Float.self) == 12)
+    }
+
     @Test func valueAndGradReturnsBoth() {
         let (v, g) = valueAndGrad(seedPolynomial)(1.0)
         #expect(v.item(Float.self) == 8)

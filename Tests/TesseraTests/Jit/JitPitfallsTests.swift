@@ -64,6 +64,15 @@ struct JitPitfallsTests {
         #expect(arrayText.contains("asArray(Float.self)") && arrayText.contains("jit(hostMap)") && arrayText.contains("abstract"))
     }
 
+    /// Without a name, messages name the place where `jit` was called.
+    @Test func unnamedFunctionsAreNamedByCallSite() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = jit({ (x: Tensor) in Bool(x.sum() .> 0) ? x : -x })(Tensor([1, 2] as [Float]))
+        }
+        let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains("jit(closure at TesseraTests/JitPitfallsTests.swift:"))
+    }
+
     /// A function returning its input unchanged compiles to no kernels and returns the input.
     @Test func returningAnInputUnchanged() {
         let f = jit { (x: Tensor, y: Tensor) in [x, y * 2, x] }

@@ -153,6 +153,18 @@ struct AutodiffModelTests {
         expectClose(hj.doubles, h.doubles, rtol: 1e-12, atol: 1e-12, "hessian under jit")
     }
 
+    @Test func jacobiansAreOneBatchedPass() {
+        // With vmap, the traced Jacobian program does not grow with the number of elements.
+        let f: @Sendable (Tensor) -> Tensor = { x in tanh(x) * x.sum() }
+        for jac in [jacfwd(f), jacrev(f)] {
+            let small = makeJaxpr(jac)(Tensor([Float](repeating: 1, count: 3), shape: [3])).description
+            let large = makeJaxpr(jac)(Tensor([Float](repeating: 1, count: 7), shape: [7])).description
+            #expect(small.split(separator: "\n").count == large.split(separator: "\n").count)
+        }
+        let x = Tensor([0.5, -1, 2] as [Double], shape: [3])
+        expectClose(jacfwd(f)(x).doubles, jacrev(f)(x).doubles, rtol: 1e-12, atol: 1e-12, "jacfwd vs jacrev")
+    }
+
     @Test func gradWithArgnums() {
         let f: @Sendable (Tensor, Tensor) -> Tensor = { a, b in (a * b * b).sum() }
         let a = Tensor([1, 2] as [Double], shape: [2]), b = Tensor([3, 4] as [Double], shape: [2])

@@ -57,6 +57,12 @@ struct AutodiffControlFlowTests {
         #expect(isClose(jit(grad(f))(Tensor(x)).item(Double.self), expected, rtol: 1e-12))
     }
 
+    @Test func emptyLoopsDifferentiateToIdentity() {
+        let f: @Sendable (Tensor) -> Tensor = { x in forLoop(3, 3, body: { _, c in c * c }, initial: x) }
+        #expect(grad(f)(Tensor(Double(2))).item(Double.self) == 1)
+        #expect(jvp(f, primals: Tensor(Double(2)), tangents: Tensor(Double(5))).1.item(Double.self) == 5)
+    }
+
     @Test func whileLoopForwardMode() {
         // Doubles x until it exceeds 10: y = x * 2^k, dy/dx = 2^k.
         let f: @Sendable (Tensor) -> Tensor = { x in

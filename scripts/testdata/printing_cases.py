@@ -123,6 +123,25 @@ add("float32 normal 40x40", rng.standard_normal((40, 40)).astype(np.float32))
 add("float32 summary with nan", np.concatenate([[np.nan], np.arange(1500, dtype=np.float32), [np.inf]]).astype(np.float32))
 add("float16 1200", (np.arange(1200) * 0.01).astype(np.float16))
 
+# random arrays over many magnitudes: exercises shortest digits, the 8-digit cutoff
+# (exact rounding), scientific switching and padding for each float dtype
+for i in range(120):
+    dt = (np.float16, np.float32, np.float64)[i % 3]
+    n = int(rng.integers(1, 9))
+    scale = 10.0 ** rng.integers(-12 if dt != np.float16 else -4, 12 if dt != np.float16 else 4)
+    v = rng.standard_normal(n) * scale
+    if i % 5 == 0:
+        v = np.round(v, int(rng.integers(0, 4)))
+    if i % 7 == 0:
+        v[0] = [np.nan, np.inf, -np.inf, 0.0][i % 4]
+    add(f"fuzz {i} {np.dtype(dt).name}", v.astype(dt))
+for i in range(20):
+    shape = tuple(int(d) for d in rng.integers(1, 5, int(rng.integers(2, 4))))
+    add(f"fuzz nd {i}", (rng.standard_normal(shape) * 10.0 ** rng.integers(-3, 5)).astype(np.float32))
+add("rows summarised 2000x3", np.arange(6000, dtype=np.int32).reshape(2000, 3))
+add("int64 extremes", np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).max], dtype=np.int64))
+add("int32 extremes", np.array([np.iinfo(np.int32).min, np.iinfo(np.int32).max], dtype=np.int32))
+
 with open(OUT, "w") as f:
     json.dump({"numpy": np.__version__, "cases": cases}, f, indent=0)
 print(len(cases), "cases ->", os.path.normpath(OUT))

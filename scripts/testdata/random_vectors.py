@@ -35,6 +35,7 @@ for s in [0, 42, 7]:
 for s in [0, 42]:
     for d in [0, 1, 7, 123456, 2**31 - 1, 2**32 - 1]:
         out["foldIn"].append({"seed": s, "data": d, "out": arr(jax.random.fold_in(K(s), d))})
+out["splitShape"] = {"seed": 4, "shape": [2, 3], "out": arr(jax.random.split(K(4), (2, 3)))}
 # keys that are not seeds: a split child, and a key from foldIn
 child = jax.random.split(K(3), 4)[2]
 out["splitOfChild"] = {"key": arr(child), "out": arr(jax.random.split(child, 3))}
@@ -43,7 +44,8 @@ for s in [0, 9]:
         out["bits"].append({"seed": s, "shape": list(shape), "out": arr(jax.random.bits(K(s), shape))})
 for s, shape, dt, lo, hi in [(0, (3,), "float32", 0, 1), (1, (2, 5), "float32", 0, 1), (2, (), "float32", 0, 1),
                              (3, (1001,), "float32", 0, 1), (4, (6,), "float32", -2, 3), (5, (7,), "float16", 0, 1),
-                             (6, (4,), "float16", -1, 1), (7, (3, 3), "float32", 5, 5.5)]:
+                             (6, (4,), "float16", -1, 1), (7, (3, 3), "float32", 5, 5.5),
+                             (8, (200,), "float16", 0.3, 7.7), (9, (200,), "float32", -3.3, 1.7)]:
     out["uniform"].append({"seed": s, "shape": list(shape), "dtype": dt, "minval": lo, "maxval": hi,
                            "out": arr(jax.random.uniform(K(s), shape, dtype=dt, minval=lo, maxval=hi))})
 for s, shape, dt in [(0, (3,), "float32"), (1, (2, 3), "float32"), (2, (), "float32"), (3, (10000,), "float32"),
@@ -67,10 +69,25 @@ out["permutationOfArray"] = {"seed": 5, "x": arr(x), "out": arr(jax.random.permu
 x1 = np.arange(8, dtype=np.int32) * 3
 out["permutationOf1D"] = {"seed": 6, "x": arr(x1), "out": arr(jax.random.permutation(K(6), x1))}
 
+# XLA's float32 erf_inv and log1p on their whole domain (the samplers' building blocks)
+from jax import lax
+r = np.random.default_rng(0)
+u = np.concatenate([np.linspace(-1, 1, 2001), [np.nextafter(-1, 0), np.nextafter(1, 0), 1e-30, -1e-30, 0.0, -0.0,
+                                               1e-7, 0.5, -0.5, 0.99999, -0.99999, 1.0, -1.0],
+                    r.uniform(-1, 1, 1500), 1 - 10.0 ** -r.uniform(0, 7, 500)]).astype(np.float32)
+out["erfInvF32"] = {"x": arr(u), "out": arr(lax.erf_inv(jnp.asarray(u)))}
+v = np.concatenate([-u * u, r.uniform(-1, 10, 1500), 10.0 ** r.uniform(-30, 30, 1000), [0.0, -0.0, 0.414, -0.414, 0.41421357, -0.41421357, -1.0, np.inf]]).astype(np.float32)
+out["log1pF32"] = {"x": arr(v), "out": arr(lax.log1p(jnp.asarray(v)))}
+
 jax.config.update("jax_enable_x64", True)
+u64 = np.concatenate([np.linspace(-1, 1, 2001), [np.nextafter(-1, 0), np.nextafter(1, 0), 1e-300, 0.0, 1.0, -1.0],
+                      r.uniform(-1, 1, 1500), 1 - 10.0 ** -r.uniform(0, 15, 500)])
+out["erfInvF64"] = {"x": arr(u64), "out": arr(lax.erf_inv(jnp.asarray(u64)))}
 out["x64"] = {
     "uniform": [{"seed": s, "shape": list(shape), "dtype": "float64", "minval": 0, "maxval": 1,
-                 "out": arr(jax.random.uniform(K(s), shape, dtype="float64"))} for s, shape in [(0, (5,)), (1, (2, 3))]],
+                 "out": arr(jax.random.uniform(K(s), shape, dtype="float64"))} for s, shape in [(0, (5,)), (1, (2, 3))]] +
+               [{"seed": 2, "shape": [200], "dtype": "float64", "minval": -3.3, "maxval": 1.7,
+                 "out": arr(jax.random.uniform(K(2), (200,), dtype="float64", minval=-3.3, maxval=1.7))}],
     "normal": [{"seed": s, "shape": list(shape), "dtype": "float64",
                 "out": arr(jax.random.normal(K(s), shape, dtype="float64"))} for s, shape in [(0, (5,)), (1, (1000,))]],
     "keys": [{"seed": s, "key": arr(K(s))} for s in [-1, 2**32 + 5, 2**40 + 3]],

@@ -11,11 +11,27 @@ enum ElementwiseDerivatives {
     static func constant(_ value: Double, like x: Tensor) -> Tensor {
         Lax.full(value, shape: x.shape, dtype: x.dtype)
     }
-    static func mul(_ a: Tensor, _ b: Tensor) -> Tensor { Lax.binary(.mul, a, b) }
+    /// `a * b`, folded on the host when an operand is a scalar literal 1 or both are
+    /// literals (the seed cotangent of `grad` is a literal 1, so this saves device ops).
+    static func mul(_ a: Tensor, _ b: Tensor) -> Tensor {
+        if let la = a.literalValue, let lb = b.literalValue, la.dtype.isFloatingPoint, la.dtype == lb.dtype {
+            return Tensor(literal: ScalarLiteral(.float(la.doubleValue * lb.doubleValue), dtype: la.dtype,
+                                                 weak: la.type.weakType && lb.type.weakType))
+        }
+        if let la = a.literalValue, la.doubleValue == 1, la.dtype == b.dtype, !la.type.weakType || b.isWeaklyTyped { return b }
+        if let lb = b.literalValue, lb.doubleValue == 1, lb.dtype == a.dtype, !lb.type.weakType || a.isWeaklyTyped { return a }
+        return Lax.binary(.mul, a, b)
+    }
     static func add(_ a: Tensor, _ b: Tensor) -> Tensor { Lax.binary(.add, a, b) }
     static func sub(_ a: Tensor, _ b: Tensor) -> Tensor { Lax.binary(.sub, a, b) }
     static func div(_ a: Tensor, _ b: Tensor) -> Tensor { Lax.binary(.div, a, b) }
-    static func neg(_ a: Tensor) -> Tensor { Lax.unary(.neg, a) }
+    /// `-a`, folded on the host for a floating-point literal.
+    static func neg(_ a: Tensor) -> Tensor {
+        if let l = a.literalValue, l.dtype.isFloatingPoint {
+            return Tensor(literal: ScalarLiteral(.float(-l.doubleValue), dtype: l.dtype, weak: l.type.weakType))
+        }
+        return Lax.unary(.neg, a)
+    }
     static func scale(_ a: Tensor, _ c: Double) -> Tensor { mul(a, constant(c, like: a)) }
 
     /// `t * d op(x)/dx` where `y = op(x)`.

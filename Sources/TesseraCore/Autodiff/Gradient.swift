@@ -19,7 +19,12 @@ enum GradientCore {
             usageError("grad requires real-valued scalar output, got \(out.type); use vjp or jacrev for non-scalar outputs")
         }
         let cts = pullback([Lax.full(1, shape: [], dtype: out.dtype)])
-        return (out, zip(cts, leaves).map { AutodiffValues.instantiate($0, $1.type.strong) })
+        // The gradient has the input's type, weak for a literal input (as JAX's grad(f)(1.0)).
+        let grads = zip(cts, leaves).map { ct, x -> Tensor in
+            let g = AutodiffValues.instantiate(ct, x.type.strong)
+            return x.isWeaklyTyped && !g.isWeaklyTyped ? Lax.convert(g, to: x.dtype, weak: true) : g
+        }
+        return (out, grads)
     }
 
     /// Splits `leaves` into the arguments' leaf counts.

@@ -59,8 +59,14 @@ public enum JVPRules {
             if !primals[0].dtype.isFloatingPoint || !newDType.isFloatingPoint { return zeroTangents() }
             return linearInFirst()
 
-        case .broadcastInDim, .reshape, .transpose, .slice, .rev, .dynamicSlice, .gather:
+        case .broadcastInDim, .reshape, .transpose, .slice, .rev, .dynamicSlice:
             return linearInFirst()
+
+        case .gather(let dn, let sliceSizes, let mode):
+            if mode == .clip { return linearInFirst() }
+            let outs = primalOut()
+            guard let t = tangents[0] else { return (outs, [nil]) }
+            return (outs, [StructuralDerivatives.gatherOrZero(t, primals[1], dn, sliceSizes: sliceSizes)])
 
         case .dynamicUpdateSlice:
             return linearIn([0, 1])
@@ -112,6 +118,9 @@ public enum JVPRules {
         case .scan(let body, let length, let reverse, let nConsts, let nCarry):
             return ControlFlowDerivatives.scanJVP(body: body, length: length, reverse: reverse, constCount: nConsts,
                                                   carryCount: nCarry, primals: primals, tangents: tangents)
+
+        case .collective(let op, let axisName, let axisSize):
+            return CollectiveRules.jvp(op, axisName: axisName, axisSize: axisSize, primals: primals, tangents: tangents)
         }
     }
 }

@@ -5,12 +5,15 @@
 /// the differentiated inputs cost nothing extra. The primal computation is bound at the
 /// level below, so outer transformations (`jit`, another `grad`) see it.
 public final class JVPTrace: Trace, @unchecked Sendable {
+    /// Autodiff tracers carry their primal values, so they are not abstract.
     public override var isAbstract: Bool { false }
 
+    /// A value from outside the differentiated function: its tangent is zero.
     public override func lift(_ value: Tensor) -> Tracer {
         JVPTracer(trace: self, primal: value, tangent: nil)
     }
 
+    /// Binds `primitive` on the primals and computes the output tangents with its JVP rule.
     public override func process(_ primitive: Primitive, _ inputs: [Tracer]) -> [Tensor] {
         var primals: [Tensor] = []
         var tangents: [Tensor?] = []
@@ -54,6 +57,7 @@ public final class JVPTracer: Tracer, @unchecked Sendable {
         super.init(trace: trace, type: primal.type)
     }
 
+    /// The primal's value when it is concrete (nil under jit or vmap).
     public override var concreteValue: DeviceArray? { AutodiffValues.concrete(primal) }
 }
 

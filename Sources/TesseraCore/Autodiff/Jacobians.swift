@@ -1,16 +1,16 @@
 /// Jacobians and Hessians of functions from a tensor to a tensor. The result has shape
 /// `output.shape + input.shape`, as JAX's.
 ///
-/// `jacfwd` pushes one tangent per input element (forward mode: good for few inputs),
-/// `jacrev` pulls one cotangent per output element through a single recorded tape
-/// (reverse mode: good for few outputs); `hessian` is `jacfwd(jacrev(f))`.
+/// `jacfwd` pushes the basis of input tangents (forward mode: good for few inputs),
+/// `jacrev` pulls the basis of output cotangents through one recorded tape (reverse mode:
+/// good for few outputs), each batched with `vmap`; `hessian` is `jacfwd(jacrev(f))`.
 
-/// The rows of the identity matrix of size `n` in `dtype`, as a list of flat basis vectors.
-private func basisVectors(_ n: Int, dtype: DType) -> [Tensor] {
-    guard n > 0 else { return [] }
+/// The identity matrix of size `n` in `dtype`, its rows reshaped to `shape` (`[n] + shape`):
+/// the basis of tangents (or cotangents) pushed through in one batched pass.
+private func basis(_ n: Int, shape: [Int], dtype: DType) -> Tensor {
     let eye = Lax.convert(Lax.compare(.eq, Lax.iota(.int32, shape: [n, n], dimension: 0),
                                       Lax.iota(.int32, shape: [n, n], dimension: 1)), to: dtype)
-    return (0..<n).map { Lax.indexInDim(eye, axis: 0, index: $0) }
+    return Lax.reshape(eye, [n] + shape)
 }
 
 private func checkFloatInput(_ x: Tensor, _ name: String) {
@@ -19,7 +19,8 @@ private func checkFloatInput(_ x: Tensor, _ name: String) {
     }
 }
 
-/// The Jacobian by forward mode: `jacfwd(f)(x)[i..., j...] = d f(x)[i...] / d x[j...]`.
+/// The Jacobian by forward mode: `jacfwd(f)(x)[i..., j...] = d f(x)[i...] / d x[j...]`,
+/// as `vmap` of `jvp` over the basis of tangents (one batched forward pass, as JAX's).
 ///
 /// ```swift
 /// jacfwd({ sin($0) })(x)   // diagonal matrix of cos(x)
@@ -28,23 +29,21 @@ public func jacfwd(_ f: @escaping @Sendable (Tensor) -> Tensor) -> @Sendable (Te
     { x in
         checkFloatInput(x, "jacfwd")
         let n = x.count
-        var columns: [Tensor] = []
-        var outType: ShapedType?
-        for e in basisVectors(n, dtype: x.dtype) {
-            let (y, dy) = jvp(f, primals: x, tangents: Lax.reshape(e, x.shape))
-            outType = y.type
-            columns.append(Lax.reshape(dy, [dy.count]))
-        }
-        guard let outType else {
+        if n == 0 {
             let y = f(x)
             return AutodiffValues.zeros(ShapedType(y.shape + x.shape, y.dtype))
         }
-        let m = outType.count
-        return Lax.reshape(Lax.stack(columns, axis: 1), outType.shape + x.shape).withShapeCheck(m * n)
+        let pushforward: @Sendable (Tensor) -> Tensor = { t in jvp(f, primals: x, tangents: t).1 }
+        let columns = vmap(pushforward, inAxes: [0], outAxes: 0)(basis(n, shape: x.shape, dtype: x.dtype))
+        let outShape = Array(columns.shape.dropFirst())
+        // [n] + out.shape -> out.shape + x.shape
+        let moved = Lax.transpose(columns, Array(1..<columns.rank) + [0])
+        return Lax.reshape(moved, outShape + x.shape)
     }
 }
 
-/// The Jacobian by reverse mode (one pullback per output element).
+/// The Jacobian by reverse mode: `vmap` of the pullback over the basis of output
+/// cotangents (one recorded forward pass, one batched backward pass).
 ///
 /// ```swift
 /// jacrev({ $0 * $0 })(x)   // diagonal matrix of 2x
@@ -54,11 +53,9 @@ public func jacrev(_ f: @escaping @Sendable (Tensor) -> Tensor) -> @Sendable (Te
         checkFloatInput(x, "jacrev")
         let (y, pullback) = vjp(f, x)
         if !y.dtype.isFloatingPoint { usageError("jacrev requires real-valued outputs, got \(y.type)") }
-        let rows = basisVectors(y.count, dtype: y.dtype).map { e in
-            Lax.reshape(pullback(Lax.reshape(e, y.shape)), [x.count])
-        }
-        if rows.isEmpty { return AutodiffValues.zeros(ShapedType(y.shape + x.shape, y.dtype)) }
-        return Lax.reshape(Lax.stack(rows, axis: 0), y.shape + x.shape)
+        if y.count == 0 || x.count == 0 { return AutodiffValues.zeros(ShapedType(y.shape + x.shape, y.dtype)) }
+        let rows = vmap(pullback, inAxes: [0], outAxes: 0)(basis(y.count, shape: y.shape, dtype: y.dtype))
+        return Lax.reshape(rows, y.shape + x.shape)
     }
 }
 
@@ -69,11 +66,4 @@ public func jacrev(_ f: @escaping @Sendable (Tensor) -> Tensor) -> @Sendable (Te
 /// ```
 public func hessian(_ f: @escaping @Sendable (Tensor) -> Tensor) -> @Sendable (Tensor) -> Tensor {
     jacfwd(jacrev(f))
-}
-
-extension Tensor {
-    fileprivate func withShapeCheck(_ count: Int) -> Tensor {
-        precondition(self.count == count, "internal error: Jacobian has \(self.count) elements, expected \(count)")
-        return self
-    }
 }

@@ -25,8 +25,10 @@ public final class ReverseTrace: Trace, @unchecked Sendable {
     /// Type of each tape variable, indexed by id.
     private(set) var variableTypes: [ShapedType] = []
 
+    /// Autodiff tracers carry their primal values, so they are not abstract.
     public override var isAbstract: Bool { false }
 
+    /// A value from outside the differentiated function: a constant with no tape variable.
     public override func lift(_ value: Tensor) -> Tracer {
         ReverseTracer(trace: self, primal: value, id: -1)
     }
@@ -44,11 +46,12 @@ public final class ReverseTrace: Trace, @unchecked Sendable {
         case .compare, .bitcastConvertType, .iota, .argReduce, .threefry2x32, .stopGradient: return false
         case .unary, .binary, .select, .convertElementType, .broadcastInDim, .reshape, .transpose, .slice,
              .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev, .gather, .scatter, .reduce,
-             .cumulative, .sort, .dotGeneral, .cond, .whileLoop, .scan:
+             .cumulative, .sort, .dotGeneral, .cond, .whileLoop, .scan, .collective:
             return true
         }
     }
 
+    /// Binds `primitive` on the primals and records a tape node when an input is tracked.
     public override func process(_ primitive: Primitive, _ inputs: [Tracer]) -> [Tensor] {
         var primals: [Tensor] = []
         var ids: [Int] = []
@@ -157,6 +160,7 @@ public final class ReverseTracer: Tracer, @unchecked Sendable {
         super.init(trace: trace, type: primal.type)
     }
 
+    /// The primal's value when it is concrete (nil under jit or vmap).
     public override var concreteValue: DeviceArray? { AutodiffValues.concrete(primal) }
 }
 

@@ -9,10 +9,11 @@ enum ScatterDerivatives {
         Lax.scatter(p[0], p[1], p[2], dn, mode: mode)
     }
 
-    /// Reads, for each update element, the operand element it is combined with.
+    /// Reads, for each update element, the operand element it is combined with; zero for
+    /// updates whose window is out of bounds (the scatter drops them).
     static func gatherAtUpdates(_ x: Tensor, _ indices: Tensor, _ dn: ScatterDimensionNumbers, updatesShape: [Int]) -> Tensor {
         let (gdn, sizes) = StructuralDerivatives.gatherNumbers(for: dn, operandRank: x.rank, updatesShape: updatesShape)
-        return Lax.gather(x, indices, gdn, sliceSizes: sizes)
+        return StructuralDerivatives.gatherOrZero(x, indices, gdn, sliceSizes: sizes)
     }
 
     /// (operand mask, update mask, reference counts) for min/max scatters.

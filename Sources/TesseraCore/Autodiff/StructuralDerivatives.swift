@@ -64,6 +64,15 @@ enum StructuralDerivatives {
         return (gdn, sizes)
     }
 
+    /// A `fill`-mode gather whose out-of-bounds windows read zero instead of the fill
+    /// value (NaN for floats): the tangent of an out-of-bounds read is zero, as JAX's.
+    static func gatherOrZero(_ x: Tensor, _ indices: Tensor, _ dn: GatherDimensionNumbers, sliceSizes: [Int]) -> Tensor {
+        let g = Lax.gather(x, indices, dn, sliceSizes: sliceSizes, mode: .fill)
+        guard x.dtype.isFloatingPoint else { return g }
+        let probe = Lax.gather(Lax.full(0, shape: x.shape, dtype: x.dtype), indices, dn, sliceSizes: sliceSizes, mode: .fill)
+        return Lax.select(Lax.compare(.eq, probe, probe), onTrue: g, onFalse: AutodiffValues.zeros(g.type.strong))
+    }
+
     /// Start indices clamped so that every window is in bounds (gather's `clip` mode), so
     /// that the scatter of its transpose writes where the gather read.
     static func clampIndices(_ indices: Tensor, operandShape: [Int], dn: GatherDimensionNumbers, sliceSizes: [Int]) -> Tensor {

@@ -149,6 +149,10 @@ public enum VJPRules {
         case .scan(let body, let length, let reverse, let nConsts, let nCarry):
             return ControlFlowDerivatives.scanVJP(body: body, length: length, reverse: reverse, constCount: nConsts,
                                                   carryCount: nCarry, inputs: inputs, cotangents: cotangents, needs: needs)
+
+        case .collective(let op, let axisName, let axisSize):
+            return CollectiveRules.vjp(op, axisName: axisName, axisSize: axisSize, inputs: inputs, outputs: outputs,
+                                       cotangent: cotangents.first ?? nil, needs: needs)
         }
     }
 }

@@ -102,6 +102,9 @@ public enum BatchingRules {
         case .scan(let body, let length, let reverse, let constCount, let carryCount):
             return ControlFlowBatching.scan(body: body, length: length, reverse: reverse, constCount: constCount,
                                             carryCount: carryCount, xs, n, trace: trace)
+
+        case .collective(let op, let axisName, let axisSize):
+            return CollectiveRules.batch(op, axisName: axisName, axisSize: axisSize, xs, batchSize: n)
         }
     }
 

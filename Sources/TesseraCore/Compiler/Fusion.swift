@@ -45,7 +45,7 @@ public enum Fusion {
         case .reduce:
             return .reduction
         case .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .gather, .scatter, .argReduce, .cumulative,
-             .sort, .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan:
+             .sort, .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan, .collective:
             return .opaque
         }
     }

@@ -90,24 +90,32 @@ enum NPYFormat {
     }
 
     /// Row-major bytes of an array whose elements are stored column-major for `shape`
-    /// (Fortran order): the column-major buffer is the row-major buffer of the reversed
-    /// shape, transposed by reversing its axes.
+    /// (Fortran order). Walks the row-major index like an odometer, keeping the
+    /// column-major source offset up to date incrementally.
     static func transposeReversingAxes(_ data: [UInt8], columnMajorShape shape: [Int], elementSize: Int) -> [UInt8] {
         let count = shape.reduce(1, *)
         var out = [UInt8](repeating: 0, count: data.count)
-        // Element at row-major index (i0, ..., in-1) lives at column-major offset sum(i_k * fstride_k).
+        guard count > 0 else { return out }
+        // Column-major strides (in elements): the first axis varies fastest.
         var fStrides = [Int](repeating: 1, count: shape.count)
         for k in 1..<shape.count { fStrides[k] = fStrides[k - 1] * shape[k - 1] }
         var index = [Int](repeating: 0, count: shape.count)
-        for flat in 0..<count {
-            let src = zip(index, fStrides).reduce(0) { $0 + $1.0 * $1.1 }
-            for b in 0..<elementSize { out[flat * elementSize + b] = data[src * elementSize + b] }
-            var k = shape.count - 1
-            while k >= 0 {
-                index[k] += 1
-                if index[k] < shape[k] { break }
-                index[k] = 0
-                k -= 1
+        var src = 0
+        data.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { output in
+                for flat in 0..<count {
+                    (output.baseAddress! + flat * elementSize)
+                        .copyMemory(from: input.baseAddress! + src * elementSize, byteCount: elementSize)
+                    var k = shape.count - 1
+                    while k >= 0 {
+                        index[k] += 1
+                        src += fStrides[k]
+                        if index[k] < shape[k] { break }
+                        src -= shape[k] * fStrides[k]
+                        index[k] = 0
+                        k -= 1
+                    }
+                }
             }
         }
         return out

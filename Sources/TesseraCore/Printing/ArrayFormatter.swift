@@ -10,16 +10,43 @@ struct ArrayFormatter {
     /// NumPy's default line width.
     static let lineWidth = 75
 
+    /// The array's shape.
     let shape: [Int]
     let dtype: DType
+    /// The shape of `bytes`: `shape`, or for a summarised array its corners
+    /// (`cornerShape(shape)`), the only elements printing reads.
+    let storedShape: [Int]
     let bytes: [UInt8]
 
     /// Wraps row-major little-endian element bytes of `shape` and `dtype`.
     init(shape: [Int], dtype: DType, bytes: [UInt8]) {
-        precondition(bytes.count == shape.reduce(1, *) * dtype.byteSize, "ArrayFormatter: byte count does not match shape")
+        self.init(shape: shape, dtype: dtype, storedShape: shape, bytes: bytes)
+    }
+
+    /// Wraps only the corners of an array (its elements within `edgeItems` of either end of
+    /// every summarised axis), laid out as a row-major array of `cornerShape(shape)`.
+    init(shape: [Int], dtype: DType, cornerBytes: [UInt8]) {
+        self.init(shape: shape, dtype: dtype, storedShape: Self.cornerShape(shape), bytes: cornerBytes)
+    }
+
+    private init(shape: [Int], dtype: DType, storedShape: [Int], bytes: [UInt8]) {
+        precondition(bytes.count == storedShape.reduce(1, *) * dtype.byteSize, "ArrayFormatter: byte count does not match shape")
         self.shape = shape
         self.dtype = dtype
+        self.storedShape = storedShape
         self.bytes = bytes
+    }
+
+    /// The shape of the corners printing shows: axes longer than `2 * edgeItems` cut to
+    /// `2 * edgeItems` when the array is summarised, else `shape` itself.
+    static func cornerShape(_ shape: [Int]) -> [Int] {
+        guard shape.reduce(1, *) > threshold else { return shape }
+        return shape.map { $0 > 2 * edgeItems ? 2 * edgeItems : $0 }
+    }
+
+    /// Index into the stored axis for index `i` of the logical axis.
+    private func storedIndex(_ axis: Int, _ i: Int) -> Int {
+        storedShape[axis] == shape[axis] || i < Self.edgeItems ? i : i - (shape[axis] - storedShape[axis])
     }
 
     private func element(_ flat: Int) -> PrintElement {
@@ -62,14 +89,14 @@ struct ArrayFormatter {
 
     /// Flat indices of the elements NumPy's `_leading_trailing` keeps.
     private func shownIndices(summarise: Bool) -> [Int] {
-        let strides = contiguousStrides(shape)
+        let strides = contiguousStrides(storedShape)
         var out: [Int] = []
         func visit(_ axis: Int, _ offset: Int) {
             if axis == shape.count { out.append(offset); return }
             let n = shape[axis]
             let idx: [Int] = (summarise && n > 2 * Self.edgeItems)
                 ? Array(0..<Self.edgeItems) + Array((n - Self.edgeItems)..<n) : Array(0..<n)
-            for i in idx { visit(axis + 1, offset + i * strides[axis]) }
+            for i in idx { visit(axis + 1, offset + storedIndex(axis, i) * strides[axis]) }
         }
         visit(0, 0)
         return out
@@ -77,7 +104,7 @@ struct ArrayFormatter {
 
     private func formatArray(format: ElementFormat, lineWidth: Int, nextLinePrefix: String,
                              separator: String, summaryInsert: String) -> String {
-        let strides = contiguousStrides(shape)
+        let strides = contiguousStrides(storedShape)
         let edge = Self.edgeItems
 
         func recurse(_ axis: Int, _ offset: Int, _ hangingIndent: String, _ currWidth: Int) -> String {
@@ -89,7 +116,7 @@ struct ArrayFormatter {
             let showSummary = !summaryInsert.isEmpty && 2 * edge < aLen
             let leading = showSummary ? edge : 0
             let trailing = showSummary ? edge : aLen
-            let at = { (i: Int) in offset + i * strides[axis] }
+            let at = { (i: Int) in offset + storedIndex(axis, i) * strides[axis] }
             var s = ""
             if axesLeft == 1 {
                 let sepTrimmed = separator.trimmingTrailingWhitespace

@@ -23,6 +23,17 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
         }
     }
 
+    /// The elements within `edgeItems` of either end of every summarised axis.
+    private func corners() -> Tensor {
+        let edge = ArrayFormatter.edgeItems
+        var x = self
+        for (axis, n) in shape.enumerated() where n > 2 * edge {
+            x = Lax.concatenate([Lax.sliceInDim(x, axis: axis, start: 0, limit: edge),
+                                 Lax.sliceInDim(x, axis: axis, start: n - edge, limit: n)], axis: axis)
+        }
+        return x
+    }
+
     private enum Formatted {
         case success(ArrayFormatter)
         case failure(String)
@@ -33,6 +44,12 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
             return .failure("Traced<\(type.strong)>with<\(t.trace.name)>")
         }
         do {
+            // A summarised device array is cut to its corners on the device first, so that
+            // printing a large tensor moves a few dozen elements, not all of them (not while
+            // jit stages operations: slicing would then be recorded instead of run).
+            if base is DeviceArray, TraceStack.current.dynamicTrace == nil, ArrayFormatter.cornerShape(shape) != shape {
+                return .success(ArrayFormatter(shape: shape, dtype: dtype, cornerBytes: try corners().bytes()))
+            }
             return .success(ArrayFormatter(shape: shape, dtype: dtype, bytes: try bytes()))
         } catch {
             return .failure("<\(type.strong): \(error)>")

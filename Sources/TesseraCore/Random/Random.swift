@@ -18,6 +18,15 @@ public enum Random {
         Threefry.split(key, count: count)
     }
 
+    /// An array of new keys of `shape`, shape `shape + [2]` (`jax.random.split(key, shape)`).
+    ///
+    /// ```swift
+    /// Random.split(PRNGKey(0), shape: [2, 3]).shape   // [2, 3, 2]
+    /// ```
+    public static func split(_ key: Tensor, shape: [Int]) -> Tensor {
+        Threefry.split(key, shape: shape)
+    }
+
     /// A new key that depends on `key` and `data` (`jax.random.fold_in`); `data` is taken
     /// modulo 2^32.
     public static func foldIn(_ key: Tensor, _ data: Int) -> Tensor {
@@ -46,7 +55,15 @@ public enum Random {
     public static func uniform(_ key: Tensor, shape: [Int], dtype: DType = .float32,
                                minval: Double = 0, maxval: Double = 1) -> Tensor {
         Threefry.checkKey(key, "Random.uniform")
-        let floats = unitFloats(key, shape: shape, dtype: dtype, "Random.uniform")
+        return EagerChunks.generate(key, shape: shape) { s, offset in
+            uniformSample(key, shape: s, offset: offset, dtype: dtype, minval: minval, maxval: maxval)
+        }
+    }
+
+    /// `uniform` for the elements `offset ..< offset + count(shape)` of the flat sample.
+    static func uniformSample(_ key: Tensor, shape: [Int], offset: Int, dtype: DType,
+                              minval: Double, maxval: Double) -> Tensor {
+        let floats = unitFloats(key, shape: shape, offset: offset, dtype: dtype, "Random.uniform")
         let lo = Lax.full(minval, shape: shape, dtype: dtype)
         let span = Lax.binary(.sub, Lax.scalar(maxval, dtype), Lax.scalar(minval, dtype))
         let scaled = multiplyAdd(floats, Lax.broadcast(span, to: shape), lo)
@@ -62,6 +79,11 @@ public enum Random {
     /// ```
     public static func normal(_ key: Tensor, shape: [Int], dtype: DType = .float32) -> Tensor {
         Threefry.checkKey(key, "Random.normal")
+        return EagerChunks.generate(key, shape: shape) { s, offset in normalSample(key, shape: s, offset: offset, dtype: dtype) }
+    }
+
+    /// `normal` for the elements `offset ..< offset + count(shape)` of the flat sample.
+    static func normalSample(_ key: Tensor, shape: [Int], offset: Int, dtype: DType) -> Tensor {
         let lo: Double
         switch dtype {
         case .float16: lo = Double(Float16(-1).nextUp)
@@ -70,7 +92,7 @@ public enum Random {
         case .bool, .int32, .int64, .uint32:
             usageError("Random.normal: dtype must be a floating-point type, got \(dtype)")
         }
-        let u = uniform(key, shape: shape, dtype: dtype, minval: lo, maxval: 1)
+        let u = uniformSample(key, shape: shape, offset: offset, dtype: dtype, minval: lo, maxval: 1)
         let sqrt2 = Lax.full(2.0.squareRoot(), shape: shape, dtype: dtype)
         switch dtype {
         case .float32:
@@ -102,15 +124,15 @@ public enum Random {
     }
 
     /// The floats `u - 1` for `u` uniform in `[1, 2)` of `dtype`, from random mantissa bits.
-    static func unitFloats(_ key: Tensor, shape: [Int], dtype: DType, _ operation: String) -> Tensor {
+    static func unitFloats(_ key: Tensor, shape: [Int], offset: Int, dtype: DType, _ operation: String) -> Tensor {
         switch dtype {
         case .float32:
-            let bits = Threefry.bits32(key, shape: shape, operation)
+            let bits = Threefry.bits32(key, shape: shape, offset: offset, operation)
             let mantissa = Lax.binary(.shiftRightLogical, bits, Lax.broadcast(Threefry.u32(32 - 23), to: shape))
             let one = Lax.binary(.or, mantissa, Lax.broadcast(Threefry.u32(Float(1).bitPattern), to: shape))
             return Lax.binary(.sub, Lax.bitcast(one, to: .float32), Lax.full(1, shape: shape, dtype: .float32))
         case .float64:
-            let bits = Threefry.bits64(key, shape: shape, operation)
+            let bits = Threefry.bits64(key, shape: shape, offset: offset, operation)
             let mantissa = Lax.binary(.shiftRightLogical, bits, Lax.full(64 - 52, shape: shape, dtype: .int64))
             let oneBits = Tensor(literal: ScalarLiteral(.int(Int64(bitPattern: Double(1).bitPattern)), dtype: .int64))
             let one = Lax.binary(.or, mantissa, Lax.broadcast(oneBits, to: shape))
@@ -118,7 +140,7 @@ public enum Random {
         case .float16:
             // JAX keeps the low 16 bits and their top 10 as the mantissa; without a 16-bit
             // integer type, m / 1024 is formed exactly in float32 and rounded (exactly) to float16.
-            let bits = Threefry.bits32(key, shape: shape, operation)
+            let bits = Threefry.bits32(key, shape: shape, offset: offset, operation)
             let low16 = Lax.binary(.and, bits, Lax.broadcast(Threefry.u32(0xFFFF), to: shape))
             let mantissa = Lax.binary(.shiftRightLogical, low16, Lax.broadcast(Threefry.u32(16 - 10), to: shape))
             let fraction = Lax.binary(.mul, Lax.convert(mantissa, to: .float32), Lax.full(1.0 / 1024, shape: shape, dtype: .float32))

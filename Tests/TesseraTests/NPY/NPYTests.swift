@@ -31,7 +31,7 @@ struct NPYCase: CustomStringConvertible, Sendable {
 }
 
 /// Bitwise equality of element bytes, except that any NaN matches any NaN of the same width.
-func sameElements(_ a: [UInt8], _ b: [UInt8], _ dtype: DType) -> Bool {
+private func sameElements(_ a: [UInt8], _ b: [UInt8], _ dtype: DType) -> Bool {
     guard a.count == b.count else { return false }
     if !dtype.isFloatingPoint { return a == b }
     let w = dtype.byteSize

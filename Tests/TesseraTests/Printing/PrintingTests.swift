@@ -80,6 +80,18 @@ struct PrintingTests {
         #expect(printed.hasPrefix("Traced<f32[3]>"), "\(printed)")
     }
 
+    @Test("printing a large constant while jit traces reads it without staging operations")
+    func printConstantUnderJit() {
+        let big = Lax.iota(.int32, shape: [2000])
+        var printed = ""
+        let closed = traceToJaxpr(name: "jit", inTypes: [ShapedType([3], .float32)]) { args in
+            printed = big.description
+            return args
+        }
+        #expect(printed == "[   0    1    2 ... 1997 1998 1999]")
+        #expect(closed.jaxpr.equations.isEmpty)
+    }
+
     @Test("a failed computation prints its error")
     func failedPrintsError() {
         let e = TesseraError(.execution, "device lost")

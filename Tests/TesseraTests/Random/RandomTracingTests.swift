@@ -57,6 +57,16 @@ struct RandomTracingTests {
         #expect(errorFree == exact)
     }
 
+    @Test("normal is bit-identical to JAX on the float32-only path too (devices without float64)")
+    func normalWithoutFloat64() throws {
+        let c = JAXVectors.list("normal").first { ($0["shape"] as! [Int]) == [10000] }!
+        let sample = XLAFloat32.$avoidFloat64.withValue(true) { () -> Tensor in
+            #expect(!XLAFloat32.fusedThroughFloat64(PRNGKey(0)))
+            return Random.normal(PRNGKey(c["seed"] as! Int), shape: [10000])
+        }
+        expectBits(sample, .init(c["out"]!), "normal without float64")
+    }
+
     @Test("a key of the wrong type stops with a message naming the operation and the type")
     func wrongKeyType() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
@@ -69,7 +79,7 @@ struct RandomTracingTests {
 }
 
 /// A small deterministic generator for test inputs.
-struct SplitMix {
+private struct SplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -80,4 +90,27 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
     mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+@Suite("Random: XLA math compositions")
+struct XLAMathTests {
+    func check(_ name: String, _ f: (Tensor) -> Tensor) {
+        let c = JAXVectors.root[name] as! [String: Any]
+        let x = JAXVectors.Expected(c["x"]!).tensor
+        expectBits(f(x), .init(c["out"]!), "\(name) over its domain")
+    }
+
+    @Test("float32 erf_inv equals XLA's on (-1, 1), at ±1 and ±0")
+    func erfInv32() { check("erfInvF32", XLAFloat32.erfInv) }
+
+    @Test("float32 erf_inv equals XLA's on the float32-only path too")
+    func erfInv32WithoutFloat64() {
+        XLAFloat32.$avoidFloat64.withValue(true) { check("erfInvF32", XLAFloat32.erfInv) }
+    }
+
+    @Test("float32 log1p equals XLA's from -1 to 1e30")
+    func log1p32() { check("log1pF32", XLAFloat32.log1p) }
+
+    @Test("float64 erf_inv equals XLA's on (-1, 1), at ±1 and 0")
+    func erfInv64() { check("erfInvF64", XLAFloat64.erfInv) }
 }

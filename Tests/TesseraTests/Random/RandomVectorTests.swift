@@ -79,6 +79,9 @@ struct RandomVectorTests {
             let seed = c["seed"] as! Int, n = c["count"] as! Int
             expectBits(Random.split(PRNGKey(seed), count: n), .init(c["out"]!), "split(PRNGKey(\(seed)), \(n))")
         }
+        let byShape = JAXVectors.root["splitShape"] as! [String: Any]
+        expectBits(Random.split(PRNGKey(byShape["seed"] as! Int), shape: byShape["shape"] as! [Int]), .init(byShape["out"]!),
+                   "split(PRNGKey(4), shape: [2, 3])")
         let child = JAXVectors.root["splitOfChild"] as! [String: Any]
         expectBits(Random.split(JAXVectors.Expected(child["key"]!).tensor, count: 3), .init(child["out"]!), "split(child, 3)")
     }
@@ -119,6 +122,20 @@ struct RandomVectorTests {
             let seed = c["seed"] as! Int, shape = c["shape"] as! [Int], dtype = JAXVectors.dtype(c)
             expectBits(Random.normal(PRNGKey(seed), shape: shape, dtype: dtype), .init(c["out"]!),
                        "normal(PRNGKey(\(seed)), \(shape), \(dtype))")
+        }
+    }
+
+    @Test("large eager samples made in chunks have JAX's bits")
+    func chunkedSamples() {
+        EagerChunks.$chunkSize.withValue(999) {
+            for c in JAXVectors.list("normal") + JAXVectors.x64("normal") where (c["shape"] as! [Int]).reduce(1, *) > 999 {
+                let seed = c["seed"] as! Int, shape = c["shape"] as! [Int], dtype = JAXVectors.dtype(c)
+                expectBits(Random.normal(PRNGKey(seed), shape: shape, dtype: dtype), .init(c["out"]!), "chunked normal \(shape) \(dtype)")
+            }
+            for c in JAXVectors.list("uniform") where (c["shape"] as! [Int]).reduce(1, *) > 999 {
+                let seed = c["seed"] as! Int, shape = c["shape"] as! [Int]
+                expectBits(Random.uniform(PRNGKey(seed), shape: shape), .init(c["out"]!), "chunked uniform \(shape)")
+            }
         }
     }
 

@@ -57,7 +57,7 @@ public struct TracerConstants: Sendable {
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .reshape, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
-             .threefry2x32, .stopGradient:
+             .threefry2x32, .stopGradient, .collective:
             return false
         }
     }

@@ -1,5 +1,9 @@
 import TesseraCore
 
+/// The reference backend renders any reduction epilogue (as an element-wise program over
+/// the output space).
+extension ReferenceBackend: ReductionEpilogueRendering {}
+
 extension ReferenceBackend {
     /// Lowers a fused kernel to Swift closures (see `ReferenceKernelProgram`).
     public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {

@@ -38,7 +38,7 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
         let simplified = Simplifier.simplify(closed, device: device)
         let backend = device.backend
         var steps: [CompiledStep] = []
-        for step in Fusion.partition(simplified.jaxpr) {
+        for step in Fusion.partition(simplified.jaxpr, fuseEpilogues: backend is any ReductionEpilogueRendering) {
             switch step {
             case .kernel(let k):
                 let problems = k.kernel.verify()

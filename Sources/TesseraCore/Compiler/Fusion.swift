@@ -54,12 +54,14 @@ public enum Fusion {
     /// arithmetic operations (recomputing beats a store and reloads), else stored once.
     public static let maxRecomputedOps = 4
 
-    /// Partitions `jaxpr` into steps.
-    public static func partition(_ jaxpr: Jaxpr) -> [Step] {
+    /// Partitions `jaxpr` into steps. With `fuseEpilogues`, element-wise consumers of a
+    /// reduction's result join the reduction kernel's epilogue (for backends that declare
+    /// `ReductionEpilogueRendering`).
+    public static func partition(_ jaxpr: Jaxpr, fuseEpilogues: Bool = true) -> [Step] {
         var forced = Set<ObjectIdentifier>()
         while true {
             do {
-                return try attempt(jaxpr, forced: &forced)
+                return try attempt(jaxpr, forced: &forced, fuseEpilogues: fuseEpilogues)
             } catch let b as FusionBoundary {
                 if !forced.insert(ObjectIdentifier(b.variable)).inserted {
                     preconditionFailure("fusion: no affine index map for the stored value \(b.variable.type)")
@@ -70,7 +72,7 @@ public enum Fusion {
         }
     }
 
-    private static func attempt(_ jaxpr: Jaxpr, forced: inout Set<ObjectIdentifier>) throws -> [Step] {
+    private static func attempt(_ jaxpr: Jaxpr, forced: inout Set<ObjectIdentifier>, fuseEpilogues: Bool) throws -> [Step] {
         let eqs = jaxpr.equations
         var producerIndex: [ObjectIdentifier: Int] = [:]
         for (i, eq) in eqs.enumerated() { for o in eq.outputs { producerIndex[ObjectIdentifier(o)] = i } }
@@ -144,6 +146,7 @@ public enum Fusion {
                 let s = steps[j]
                 guard s.opaque == nil, !steps[(j + 1)...].contains(where: { reads($0, s) }) else { return false }
                 if s.isReduction {
+                    guard fuseEpilogues else { return false }
                     let result = eqs[s.roots[0]].outputs[0]
                     // Same shape up to unit axes (keepDims), so row-major positions line up axis by axis.
                     return result.type.shape.filter { $0 != 1 } == space.filter { $0 != 1 }

@@ -28,7 +28,8 @@
 ///   write at the output element's row-major position (its outputs have the output space's
 ///   element count, possibly in another shape such as `[1, n]` for `keepDims`). The plain
 ///   reduction has the epilogue `%e0 = accumulator; store out0 <- %e0`; fused consumers of
-///   the reduction (`sum / n`, `log(sum) + m`) add instructions.
+///   the reduction (`sum / n`, `log(sum) + m`) add instructions and outputs, for backends
+///   that declare `ReductionEpilogueRendering`.
 ///
 /// Backends render this IR: the reference backend to Swift closures, BLAS to vectorized
 /// Swift loops, OpenCL to OpenCL C, Vulkan to GLSL. A kernel over a zero-size index space
@@ -246,6 +247,16 @@ public struct KernelReduction: Hashable, Sendable {
         self.accumulatorDType = accumulatorDType
     }
 }
+
+/// A backend that renders reduction epilogues beyond the plain one. The fusion pass fuses
+/// consumers of a reduction (`sum / n`) into the reduction kernel's epilogue only for such
+/// backends; other backends get reduction kernels whose epilogue is exactly
+/// `%e0 = accumulator; store out0 <- %e0` (one output receiving the reduced value).
+///
+/// ```swift
+/// extension MyBackend: ReductionEpilogueRendering {}
+/// ```
+public protocol ReductionEpilogueRendering: Backend {}
 
 /// A kernel compiled by a backend for one device (returned by `Backend.compile`).
 public protocol CompiledKernel: AnyObject, Sendable {

@@ -99,3 +99,20 @@ struct KernelVerifierTests {
         #expect(fixed.verify().isEmpty)
     }
 }
+
+@Suite("Jit: epilogue fusion is opt-in")
+struct EpilogueOptInTests {
+    @Test func backendsWithoutEpilogueRenderingGetPlainReductions() {
+        let x = Tensor((0..<12).map { Float($0) }, shape: [3, 4])
+        let device = JitKernelExecutionTests.NoKernelBackend().devices[0]
+        let f = jit { (x: Tensor) in x.mean(axes: [1]) }
+        let plain = f.lower(x.to(device))
+        #expect(plain.kernelCount == 2)
+        for k in plain.kernels where k.reduction != nil {
+            #expect(k.epilogue == [KernelInstruction(.accumulator, .float32)])
+            #expect(k.stores == [KernelStore(output: 0, value: 0)])
+        }
+        #expect(f(x.to(device)).asArray(Float.self) == [1.5, 5.5, 9.5])
+        #expect(f.lower(x).kernelCount == 1)
+    }
+}

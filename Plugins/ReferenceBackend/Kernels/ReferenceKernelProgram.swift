@@ -36,13 +36,19 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
             let space = kernel.outputSpace
             let accumulatorInput = kernel.inputs.count
             let contiguous = KernelIndexMap(offset: 0, strides: zip(contiguousStrides(space), space).map { $1 <= 1 ? 0 : $0 })
-            let body = kernel.epilogue.map { inst -> KernelInstruction in
+            // A plain reduction converts the accumulator to its one output.
+            let plain = kernel.epilogue.isEmpty
+            let instructions = plain
+                ? [KernelInstruction(.accumulator, r.accumulatorDType), KernelInstruction(.convert(0), kernel.outputs[0].dtype)]
+                : kernel.epilogue
+            let body = instructions.map { inst -> KernelInstruction in
                 if case .accumulator = inst.op { return KernelInstruction(.load(input: accumulatorInput, map: contiguous), inst.dtype) }
                 return inst
             }
             epilogue = try ReferenceKernelProgram(kernel: Kernel(
                 name: kernel.name + "_epilogue", inputs: kernel.inputs + [ShapedType(space, r.accumulatorDType)],
-                outputs: kernel.outputs, indexSpace: space, body: body, stores: kernel.stores, reduction: nil),
+                outputs: kernel.outputs, indexSpace: space, body: body,
+                stores: plain ? [KernelStore(output: 0, value: 1)] : kernel.stores, reduction: nil),
                 chunkSize: chunkSize)
         } else {
             epilogue = nil

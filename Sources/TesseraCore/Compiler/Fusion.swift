@@ -272,7 +272,10 @@ public enum Fusion {
             let epilogue = KernelBuilder(indexSpace: result.type.shape, inputs: inputs, accumulator: result, producer: producer)
             var outVars: [JaxprVar] = []
             var stores: [KernelStore] = []
-            if epilogueRoots.isEmpty || isReadOutside(result, s.epilogueMembers) {
+            if epilogueRoots.isEmpty {
+                // A plain reduction: one output, no epilogue, no stores.
+                outVars.append(result)
+            } else if isReadOutside(result, s.epilogueMembers) {
                 stores.append(KernelStore(output: 0, value: try epilogue.emit(.variable(result), epilogue.identity)))
                 outVars.append(result)
             }

@@ -20,16 +20,17 @@
 ///   the identity of `reduction.op` (0, 1, -inf/min, +inf/max, true, false) in
 ///   `accumulatorDType`, and every point of the index space combines `%reduction.value`
 ///   (converted to the accumulator type) into the element of its non-reduced coordinates.
-/// - **Epilogue** (reduction kernels only, never empty there): a second list of scalar SSA
+/// - **Plain reduction** (empty epilogue): the kernel has exactly one output, which receives
+///   the reduced value converted to its dtype, and no stores.
+/// - **Epilogue** (reduction kernels only, optional): a second list of scalar SSA
 ///   instructions, numbered from 0 separately (`%e0, %e1, ...`), evaluated once per element
 ///   of the output space after the reduction. `accumulator` reads the reduced value (in
 ///   `accumulatorDType`); its loads use index maps over the output space and `index` reads
-///   output-space coordinates. A reduction kernel's stores refer to epilogue values and
-///   write at the output element's row-major position (its outputs have the output space's
-///   element count, possibly in another shape such as `[1, n]` for `keepDims`). The plain
-///   reduction has the epilogue `%e0 = accumulator; store out0 <- %e0`; fused consumers of
-///   the reduction (`sum / n`, `log(sum) + m`) add instructions and outputs, for backends
-///   that declare `ReductionEpilogueRendering`.
+///   output-space coordinates. The kernel's stores then refer to epilogue values and write
+///   at the output element's row-major position (its outputs have the output space's
+///   element count, possibly in another shape such as `[1, n]` for `keepDims`). Fused
+///   consumers of the reduction (`sum / n`, `log(sum) + m`) become epilogues only for
+///   backends that declare `ReductionEpilogueRendering`.
 ///
 /// Backends render this IR: the reference backend to Swift closures, BLAS to vectorized
 /// Swift loops, OpenCL to OpenCL C, Vulkan to GLSL. A kernel over a zero-size index space
@@ -50,9 +51,16 @@
 ///   %1 = exp %0 : f32
 ///   %2 = literal 2.0 : f32
 ///   %3 = mul %1 %2 : f32
+/// ```
+/// and `x.mean(axes: [1])` with its epilogue (`sum / 3`):
+/// ```
+/// kernel fused_0(in0: f32[2,3]) -> (f32[2]) over [2, 3] reducing reduce_sum axes [1] of %0 in f32
+///   %0 = load in0[0 + 3*i0 + 1*i1] : f32
 ///  epilogue over [2]
 ///   %e0 = accumulator : f32
-///   store out0 <- %e0
+///   %e1 = literal 3.0 : f32
+///   %e2 = div %e0 %e1 : f32
+///   store out0 <- %e2
 /// kernel fused_1(in0: f32[2,3]) -> (f32[3,2]) over [3, 2]        // 3 * x.T
 ///   %0 = load in0[0 + 1*i0 + 3*i1] : f32
 ///   %1 = literal 3.0 : f32
@@ -80,7 +88,8 @@ public struct Kernel: Hashable, Sendable, CustomStringConvertible {
     public var stores: [KernelStore]
     /// The reduction, for reduction kernels.
     public var reduction: KernelReduction?
-    /// Reduction kernels: instructions evaluated per output element after the reduction.
+    /// Reduction kernels: instructions evaluated per output element after the reduction
+    /// (empty for a plain reduction).
     public var epilogue: [KernelInstruction]
 
     /// Creates a kernel.
@@ -115,7 +124,7 @@ public struct Kernel: Hashable, Sendable, CustomStringConvertible {
         if let r = reduction { head += " reducing \(r.op.primitiveName) axes \(r.axes) of %\(r.value) in \(r.accumulatorDType.shortName)" }
         lines.append(head)
         for (n, inst) in body.enumerated() { lines.append("  %\(n) = \(inst.op) : \(inst.dtype.shortName)") }
-        if reduction != nil {
+        if reduction != nil && !epilogue.isEmpty {
             lines.append(" epilogue over \(outputSpace)")
             for (n, inst) in epilogue.enumerated() {
                 lines.append("  %e\(n) = \(inst.op.text(valuePrefix: "%e")) : \(inst.dtype.shortName)")
@@ -248,10 +257,9 @@ public struct KernelReduction: Hashable, Sendable {
     }
 }
 
-/// A backend that renders reduction epilogues beyond the plain one. The fusion pass fuses
+/// A backend that renders reduction epilogues (see `Kernel`). The fusion pass fuses
 /// consumers of a reduction (`sum / n`) into the reduction kernel's epilogue only for such
-/// backends; other backends get reduction kernels whose epilogue is exactly
-/// `%e0 = accumulator; store out0 <- %e0` (one output receiving the reduced value).
+/// backends; other backends get plain reductions only (one output, no epilogue, no stores).
 ///
 /// ```swift
 /// extension MyBackend: ReductionEpilogueRendering {}

@@ -2,7 +2,7 @@ extension Kernel {
     /// Checks that the kernel is well formed: operands refer to earlier values, dtypes agree
     /// with each operation, every load stays inside its input buffer for every point of the
     /// index space, stores and the reduction refer to existing values and outputs, and
-    /// epilogues appear exactly in reduction kernels. Returns the problems found (empty when
+    /// epilogues appear only in reduction kernels. Returns the problems found (empty when
     /// the kernel is valid). The fusion pass verifies every kernel it makes; backends may
     /// rely on these properties (a load never needs a bounds check).
     ///
@@ -20,7 +20,12 @@ extension Kernel {
             if r.value < 0 || r.value >= body.count {
                 problems.append("the reduction accumulates %\(r.value), which the body does not define")
             }
-            if epilogue.isEmpty { problems.append("a reduction kernel needs an epilogue") }
+            if epilogue.isEmpty {
+                if outputs.count != 1 || !stores.isEmpty {
+                    problems.append("a plain reduction (no epilogue) has one output and no stores")
+                }
+                return problems
+            }
             verifyInstructions(epilogue, space: outputSpace, inEpilogue: true, into: &problems)
         } else if !epilogue.isEmpty {
             problems.append("an epilogue without a reduction")

@@ -14,6 +14,24 @@ struct JitPitfallsTests {
         #expect(f.traceCount == 2)
     }
 
+    /// The cache belongs to the jitted function object: `jit(f)(x)` inside a loop makes a
+    /// new object, and so a new trace and compile, on every iteration (Swift closures have no
+    /// identity to key a global cache on). Create the jitted function once and reuse it.
+    @Test func jitOnceOutsideTheLoop() {
+        @Sendable func f(_ x: Tensor) -> Tensor { x * 2 }
+        let x = Tensor([1, 2] as [Float])
+        var traces = 0
+        for _ in 0..<3 {
+            let fresh = jit(f)
+            _ = fresh(x)
+            traces += fresh.traceCount
+        }
+        #expect(traces == 3)
+        let fast = jit(f)
+        for _ in 0..<3 { _ = fast(x) }
+        #expect(fast.traceCount == 1)
+    }
+
     /// A captured tensor is a constant baked into the compiled program: "changing" it means
     /// binding a new tensor, which the compiled program never sees. Pass values that change
     /// as arguments instead. (Swift's `@Sendable` rule makes capturing a `var` a compile error.)

@@ -12,9 +12,13 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
         /// A fused kernel; `compiled` is nil when the backend does not compile kernels (its
         /// equations then run one by one), or the compile error.
         case kernel(Fusion.KernelStep, compiled: Result<any CompiledKernel, TesseraError>?)
+        /// A single primitive through the backend's `execute`.
         case primitive(JaxprEquation)
+        /// Reads the branch index on the host and runs the compiled branch.
         case cond(JaxprEquation, branches: [Executable])
+        /// Reads the predicate on the host each iteration.
         case whileLoop(JaxprEquation, cond: Executable, body: Executable, condConstCount: Int, bodyConstCount: Int)
+        /// Slices `xs`, runs the compiled body per step and stacks the outputs.
         case scan(JaxprEquation, body: Executable, length: Int, reverse: Bool, constCount: Int, carryCount: Int)
     }
 

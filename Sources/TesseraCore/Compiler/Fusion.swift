@@ -30,7 +30,9 @@ public enum Fusion {
 
     /// One step of a compiled program.
     public enum Step: Sendable {
+        /// A fused kernel.
         case kernel(KernelStep)
+        /// One primitive run through the backend's `execute` (or control flow run by the core).
         case primitive(JaxprEquation)
     }
 

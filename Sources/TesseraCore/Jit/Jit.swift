@@ -23,6 +23,14 @@ final class JitEngine: Sendable {
         return Device.default
     }
 
+    /// The compiled program for `lower`: only outside transformations.
+    func lowered<R: TensorTree>(_ args: [any TensorTree], _ call: ([any TensorTree]) -> R) -> LoweredProgram {
+        if JitEngine.mustInline(args) {
+            usageError("jit(\(name)).lower: call it outside other transformations, on concrete arguments (under a transformation jit inlines the function and compiles nothing)")
+        }
+        return LoweredProgram(executable: entry(args, call).0.executable)
+    }
+
     /// The cached (or newly traced and compiled) program for these arguments.
     func entry<R: TensorTree>(_ args: [any TensorTree], _ call: ([any TensorTree]) -> R) -> (JitCache.Entry, [Tensor]) {
         let leaves = args.flatMap { $0.tensors }
@@ -88,7 +96,7 @@ public final class JittedFunction<A: TensorTree, R: TensorTree>: Sendable {
     /// Runs the compiled program (or `f` itself under another transformation).
     public func callAsFunction(_ a: A) -> R { engine.call([a]) { f($0[0] as! A) } }
     /// Compiles (or fetches) the program for these arguments without running it.
-    public func lower(_ a: A) -> LoweredProgram { LoweredProgram(executable: engine.entry([a]) { f($0[0] as! A) }.0.executable) }
+    public func lower(_ a: A) -> LoweredProgram { engine.lowered([a]) { f($0[0] as! A) } }
     /// How many times the function was traced (once per new signature).
     public var traceCount: Int { engine.cache.traceCount }
     /// The function as a closure (for passing to other transformations).
@@ -107,7 +115,7 @@ public final class JittedFunction2<A: TensorTree, B: TensorTree, R: TensorTree>:
     public func callAsFunction(_ a: A, _ b: B) -> R { engine.call([a, b]) { f($0[0] as! A, $0[1] as! B) } }
     /// Compiles (or fetches) the program for these arguments without running it.
     public func lower(_ a: A, _ b: B) -> LoweredProgram {
-        LoweredProgram(executable: engine.entry([a, b]) { f($0[0] as! A, $0[1] as! B) }.0.executable)
+        engine.lowered([a, b]) { f($0[0] as! A, $0[1] as! B) }
     }
     /// How many times the function was traced.
     public var traceCount: Int { engine.cache.traceCount }
@@ -129,7 +137,7 @@ public final class JittedFunction3<A: TensorTree, B: TensorTree, C: TensorTree, 
     }
     /// Compiles (or fetches) the program for these arguments without running it.
     public func lower(_ a: A, _ b: B, _ c: C) -> LoweredProgram {
-        LoweredProgram(executable: engine.entry([a, b, c]) { f($0[0] as! A, $0[1] as! B, $0[2] as! C) }.0.executable)
+        engine.lowered([a, b, c]) { f($0[0] as! A, $0[1] as! B, $0[2] as! C) }
     }
     /// How many times the function was traced.
     public var traceCount: Int { engine.cache.traceCount }

@@ -1,4 +1,4 @@
-/// Elementwise functions of two tensors, with NumPy broadcasting and JAX type promotion.
+// Elementwise functions of two tensors, with NumPy broadcasting and JAX type promotion.
 
 /// Elementwise maximum; NaN propagates.
 ///

@@ -1,9 +1,9 @@
-/// Elementwise mathematical functions. Integer and bool inputs of the transcendental
-/// functions are converted to float32 first, as `jax.numpy` does with its default types.
-///
-/// ```swift
-/// exp(x); log(x); sin(x); tanh(x); sqrt(x); abs(x)
-/// ```
+// Elementwise mathematical functions. Integer and bool inputs of the transcendental
+// functions are converted to float32 first (int64 to float64), as `jax.numpy` does.
+//
+// ```swift
+// exp(x); log(x); sin(x); tanh(x); sqrt(x); abs(x)
+// ```
 
 /// `op(x)` on `x` converted to a floating-point type.
 private func floatUnary(_ op: UnaryOp, _ x: Tensor) -> Tensor { Lax.unary(op, Elementwise.toFloat(x)) }

@@ -26,6 +26,9 @@ import Testing
         case "lessEqual": return { $0 .<= $1 }
         case "greater": return { $0 .> $1 }
         case "greaterEqual": return { $0 .>= $1 }
+        case "logicalAnd": return { logicalAnd($0, $1) }
+        case "logicalOr": return { logicalOr($0, $1) }
+        case "logicalXor": return { logicalXor($0, $1) }
         default: return nil
         }
     }
@@ -55,12 +58,15 @@ import Testing
         case "isNaN": return { isNaN($0) }
         case "bitwiseNot": return { ~$0 }
         case "logicalNot": return { logicalNot($0) }
+        case "isInfinite": return { isInfinite($0) }
+        case "square": return { square($0) }
         default: return nil
         }
     }
 
-    @Test func casesMatchJAX() {
-        APICase.runAll("api_elementwise.json") { c in
+    @Test(arguments: TestDevices.backendNames)
+    func casesMatchJAX(backend: String) {
+        APICase.runAll("api_elementwise.json", backend: backend) { c in
             if let f = Self.binary(c.op) { return [f(c.args[0], c.args[1])] }
             if let f = Self.unary(c.op) { return [f(c.args[0])] }
             if c.op == "where" { return [Tensor.where(c.args[0], c.args[1], c.args[2])] }

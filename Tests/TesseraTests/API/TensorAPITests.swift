@@ -17,6 +17,14 @@ import Testing
         #expect(x.at[-1].get().item(Int32.self) == 9)
     }
 
+    @Test func scalarUpdatesAndFills() {
+        let s = Tensor([5] as [Float], shape: [])
+        #expect(s.at[...].add(1).item(Float.self) == 6)
+        #expect(s.at[...].set(2).item(Float.self) == 2)
+        #expect(s.at[...].max(9).item(Float.self) == 9)
+        #expect(Tensor.fullLike(Tensor.arange(3), 4).asArray(Int32.self) == [4, 4, 4])
+    }
+
     @Test func designSpellings() {
         let a = Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])
         #expect(a.shape == [2, 2] && a.dtype == .float32 && a.rank == 2)

@@ -35,7 +35,11 @@ enum Elementwise {
             weak = false
         }
         let shape = broadcastShapes(operation, xs.map(\.shape))
-        return xs.map { convert($0, to: target, weak: weak).broadcast(to: shape, operation: operation) }
+        return xs.map { x in
+            let converted = convert(x, to: target, weak: weak)
+            if converted.shape == shape { return converted }
+            return Placement.colocate(converted, with: xs).broadcast(to: shape, operation: operation)
+        }
     }
 
     /// `op(a, b)` with promotion and broadcasting; `operation` names it in messages.

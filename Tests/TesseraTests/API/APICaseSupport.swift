@@ -77,6 +77,12 @@ struct APICase {
     static func runAll(_ file: String, backend: String, sourceLocation: SourceLocation = #_sourceLocation,
                        _ apply: (APICase) -> [Tensor]?) {
         guard let device = TestDevices.device(backend) else { return }
+        runAll(file, on: device, sourceLocation: sourceLocation, apply)
+    }
+
+    /// Runs every case of `file` with its array arguments on `device`.
+    static func runAll(_ file: String, on device: Device, sourceLocation: SourceLocation = #_sourceLocation,
+                       _ apply: (APICase) -> [Tensor]?) {
         let cases = load(file, on: device)
         #expect(!cases.isEmpty, "\(file) has no cases", sourceLocation: sourceLocation)
         for c in cases {

@@ -64,13 +64,15 @@ import Testing
         }
     }
 
+    static func apply(_ c: APICase) -> [Tensor]? {
+        if let f = binary(c.op) { return [f(c.args[0], c.args[1])] }
+        if let f = unary(c.op) { return [f(c.args[0])] }
+        if c.op == "where" { return [Tensor.where(c.args[0], c.args[1], c.args[2])] }
+        return nil
+    }
+
     @Test(arguments: TestDevices.backendNames)
     func casesMatchJAX(backend: String) {
-        APICase.runAll("api_elementwise.json", backend: backend) { c in
-            if let f = Self.binary(c.op) { return [f(c.args[0], c.args[1])] }
-            if let f = Self.unary(c.op) { return [f(c.args[0])] }
-            if c.op == "where" { return [Tensor.where(c.args[0], c.args[1], c.args[2])] }
-            return nil
-        }
+        APICase.runAll("api_elementwise.json", backend: backend, Self.apply)
     }
 }

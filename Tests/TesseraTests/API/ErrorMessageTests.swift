@@ -74,6 +74,13 @@ import Testing
         expectMessage(r4, "index: indices must be integers, got a float32 tensor")
     }
 
+    @Test func integerLiteralOverflow() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor([1] as [Int32]) + 5_000_000_000
+        }
+        expectMessage(r, "add: the integer literal 5000000000 does not fit in int32")
+    }
+
     @Test func indexOutOfBounds() async {
         let r1 = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.arange(3)[5]

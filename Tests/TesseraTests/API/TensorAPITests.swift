@@ -81,6 +81,15 @@ import Testing
         #expect(!Tensor(two).isWeaklyTyped && Tensor(2.0).isWeaklyTyped)
     }
 
+    @Test func largeIntegerLiteralsStayExact() {
+        let x = Tensor([1, 2] as [Int64])
+        #expect((x + 5_000_000_000).asArray(Int64.self) == [5_000_000_001, 5_000_000_002])
+        #expect((x + 5_000_000_000).dtype == .int64)
+        let u = Tensor([1, 2] as [UInt32])
+        #expect((u + 4_000_000_000).asArray(UInt32.self) == [4_000_000_001, 4_000_000_002])
+        #expect((u + (-1)).asArray(UInt32.self) == [0, 1])   // wraps, as in JAX
+    }
+
     @Test func compoundAssignmentRebindsTheVariable() {
         let x = Tensor([1, 2] as [Float])
         var y = x

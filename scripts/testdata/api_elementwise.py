@@ -133,6 +133,9 @@ for d in DTYPES:
     c.add("isInfinite", jnp.isinf, [sample(d, [2, 4], special=d in FLOATS)])
     if d != "bool":
         c.add("square", jnp.square, [sample(d, [2, 4], special=d in FLOATS)])
+for d in ["int32", "uint32", "float16", "float32", "float64"]:
+    c.add("clip", lambda x, lo, hi: jnp.clip(x, lo, hi), [sample(d, [2, 4], special=d in FLOATS), 1, 5], check_weak=True)
+    c.add("clip", lambda x, lo, hi: jnp.clip(x, lo, hi), [sample(d, [2, 4]), sample(d, [4], high=2), sample(d, [2, 1], low=3)])
 c.add("round", jnp.round, [np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.4999, 3.7], np.float32)])
 
 # where with broadcasting and literals

@@ -80,3 +80,16 @@ func asBool(_ x: Tensor) -> Tensor {
     let zero = Placement.full(0, shape: x.shape, dtype: x.dtype, like: [x])
     return Lax.compare(.ne, x, zero)
 }
+
+/// `x` limited to `[min, max]` elementwise (either bound may be nil), as `jnp.clip`:
+/// `minimum(maximum(x, min), max)` with broadcasting and promotion.
+///
+/// ```swift
+/// clip(x, min: 0, max: 1)
+/// ```
+public func clip(_ x: Tensor, min lower: Tensor? = nil, max upper: Tensor? = nil) -> Tensor {
+    var y = x
+    if let lower { y = Elementwise.binary("clip", .max, y, lower) }
+    if let upper { y = Elementwise.binary("clip", .min, y, upper) }
+    return y
+}

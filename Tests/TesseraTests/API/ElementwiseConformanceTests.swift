@@ -68,6 +68,7 @@ import Testing
         if let f = binary(c.op) { return [f(c.args[0], c.args[1])] }
         if let f = unary(c.op) { return [f(c.args[0])] }
         if c.op == "where" { return [Tensor.where(c.args[0], c.args[1], c.args[2])] }
+        if c.op == "clip" { return [clip(c.args[0], min: c.args[1], max: c.args[2])] }
         return nil
     }
 

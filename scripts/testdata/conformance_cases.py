@@ -441,6 +441,33 @@ for dt in DTYPES:
         scatter_case("batching", dt, grid(dt, (2, 3, 3)).reshape(2, 3, 3), sidx3, upd3, sdn3, mode)
     scatter_case("empty_updates", dt, x, np.zeros((0, 1), dtype=np.int32), grid(dt, (0, 3)), sdn, "add" if dt != "bool" else "max")
 
+# Less common dimension numbers, on float32 and int64.
+for dt in ("float32", "int64"):
+    x = grid(dt, (3, 4, 5))
+    # Offset dims not trailing; batch dim in the middle of the output.
+    dn = GDN(offset_dims=(0, 2), collapsed_slice_dims=(1,), start_index_map=(1,))
+    for mode in ("clip", "fill"):
+        gather_case("offset_dims_around_batch", dt, x, np.array([[2], [0], [3], [9]], dtype=np.int32), dn, (3, 1, 2), mode)
+    # start_index_map out of order, two batch axes of indices.
+    dn = GDN(offset_dims=(2,), collapsed_slice_dims=(0, 2), start_index_map=(2, 0))
+    idx = np.array([[[4, 2], [0, 0]], [[1, 1], [3, -1]]], dtype=np.int32)
+    for mode in ("clip", "fill"):
+        gather_case("start_index_map_permuted", dt, x, idx, dn, (1, 3, 1), mode)
+    # Batching with fill mode and out-of-bounds rows.
+    dn = GDN(offset_dims=(1,), collapsed_slice_dims=(1,), start_index_map=(1,),
+             operand_batching_dims=(0,), start_indices_batching_dims=(0,))
+    gather_case("batching", dt, x, np.array([[1], [7], [-2]], dtype=np.int32), dn, (1, 1, 5), "fill")
+    # Scatter with window dims interleaved with the scatter dim in the updates.
+    sdn = SDN(update_window_dims=(0, 2), inserted_window_dims=(1,), scatter_dims_to_operand_dims=(1,))
+    upd = grid(dt, (3, 4, 2))
+    for mode in ("add", "max"):
+        scatter_case("window_dims_around_scatter_dim", dt, x, np.array([[1], [3], [1], [4]], dtype=np.int32),
+                     upd, sdn, mode)
+    # Scatter with permuted index map and batching, partly out of bounds.
+    sdn = SDN(update_window_dims=(1,), inserted_window_dims=(2,), scatter_dims_to_operand_dims=(2,),
+              operand_batching_dims=(0,), scatter_indices_batching_dims=(0,))
+    scatter_case("batching_drop", dt, x, np.array([[4], [-1], [2]], dtype=np.int32), grid(dt, (3, 4)), sdn, "add")
+
 # ---------------------------------------------------------------- reductions, scans, sort
 
 REDUCE = {"sum": lax.reduce_sum, "prod": lax.reduce_prod, "max": lax.reduce_max, "min": lax.reduce_min,

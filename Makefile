@@ -31,8 +31,10 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_BUILD_FLAGS)
 
+# The walk-through times large workloads, so it is built optimised (DEMO_CONFIG=debug to skip that).
+DEMO_CONFIG ?= release
 demo: deps
-	$(SWIFT) run -c $(CONFIG) $(SWIFT_BUILD_FLAGS) tessera-demo
+	$(SWIFT) run -c $(DEMO_CONFIG) $(SWIFT_BUILD_FLAGS) tessera-demo
 
 # The full suite: unit tests plus the cross-backend conformance suite, which runs on every
 # backend whose device is available (reference, BLAS, OpenCL via PoCL, Vulkan via lavapipe).

@@ -126,6 +126,16 @@ for op, fn, dtypes in [("abs", jnp.abs, ["int32", "int64", "uint32", "bool"] + F
                        ("logicalNot", jnp.logical_not, DTYPES)]:
     for d in dtypes:
         c.add(op, fn, [sample(d, [2, 4], special=d in FLOATS)])
+for op, fn in [("logicalAnd", jnp.logical_and), ("logicalOr", jnp.logical_or), ("logicalXor", jnp.logical_xor)]:
+    for d in DTYPES:
+        c.add(op, fn, [sample(d, [2, 3], low=0 if d in INTS else None, high=2 if d in INTS else None), sample("bool", [3])])
+for d in DTYPES:
+    c.add("isInfinite", jnp.isinf, [sample(d, [2, 4], special=d in FLOATS)])
+    if d != "bool":
+        c.add("square", jnp.square, [sample(d, [2, 4], special=d in FLOATS)])
+for d in ["int32", "uint32", "float16", "float32", "float64"]:
+    c.add("clip", lambda x, lo, hi: jnp.clip(x, lo, hi), [sample(d, [2, 4], special=d in FLOATS), 1, 5], check_weak=True)
+    c.add("clip", lambda x, lo, hi: jnp.clip(x, lo, hi), [sample(d, [2, 4]), sample(d, [4], high=2), sample(d, [2, 1], low=3)])
 c.add("round", jnp.round, [np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.4999, 3.7], np.float32)])
 
 # where with broadcasting and literals

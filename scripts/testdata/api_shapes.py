@@ -175,4 +175,16 @@ c.add("at_set", lambda b, v: b.at[0].set(v), [sample("float16", [3]), 2.5], {"in
 c.add("at_add", lambda b, v: b.at[1].add(v), [sample("int32", [3]), 2], {"index": [{"int": 1}]})
 c.add("at_set", lambda b, v: b.at[1:3].set(v), [sample("int32", [4]), np.float32(2.7)], {"index": [{"range": [1, 3]}]})
 
+# every dtype through the movement paths: slice/rev, gather, window scatter, flat scatter,
+# transpose, concatenate
+for d in DTYPES:
+    w = sample(d, [3, 4], special=d in FLOATS)
+    c.add("index", lambda b: b[::-1, 1:3], [w], {"index": [{"slice": [None, None, -1]}, {"range": [1, 3]}]})
+    c.add("index", lambda b, t: b[t], [w, np.array([2, 0, 2], np.int32)], {"index": [{"tensor": 1}]})
+    c.add("at_set", lambda b, v: b.at[1, 1:3].set(v), [w, sample(d, [2])], {"index": [{"int": 1}, {"range": [1, 3]}]})
+    if d != "bool":
+        c.add("at_add", lambda b, v: b.at[::2].add(v), [w, sample(d, [4])], {"index": [{"slice": [None, None, 2]}]})
+    c.add("transpose", lambda b: jnp.transpose(b), [w], {"perm": None})
+    c.add("concatenate", lambda p, q: jnp.concatenate([p, q], axis=1), [w, sample(d, [3, 1])], {"axis": 1})
+
 c.write("api_shapes.json")

@@ -59,6 +59,65 @@ def add(name, primitive, inputs, fn):
                   "outputs": [tensor(np.asarray(o)) for o in outs]})
 
 
+# ---------------------------------------------------------------- accuracy guard
+# XLA's CPU code evaluates some functions with approximations that are far from the
+# correctly rounded result in places (erf_inv near +-1 is off by ~40 ulp in float32,
+# exp2 by ~40 ulp in float64 for large |x|, float16 exp2/logistic are evaluated in
+# float16). Where JAX's value differs from the correctly rounded one (computed with
+# mpmath at 50 digits) by more than 2 ulp, the case expects the correctly rounded value
+# and records JAX's value under "jax_differs" for transparency.
+import mpmath
+
+mpmath.mp.dps = 50
+MP_UNARY = {
+    "exp": mpmath.exp, "exp2": lambda x: mpmath.power(2, x), "log": mpmath.log, "log1p": mpmath.log1p,
+    "expm1": mpmath.expm1, "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan, "tanh": mpmath.tanh,
+    "logistic": lambda x: 1 / (1 + mpmath.exp(-x)), "sqrt": mpmath.sqrt, "rsqrt": lambda x: 1 / mpmath.sqrt(x),
+    "erf": mpmath.erf, "erf_inv": mpmath.erfinv, "lgamma": lambda x: mpmath.log(abs(mpmath.gamma(x))),
+    "digamma": mpmath.digamma,
+}
+MP_BINARY = {"pow": lambda a, b: mpmath.power(a, b), "atan2": lambda a, b: mpmath.atan2(a, b)}
+
+
+def ulp(v, dtype):
+    t = np.dtype(dtype).type
+    return float(np.spacing(max(abs(t(v)), np.finfo(t).tiny)))
+
+
+def correctly_rounded(fn, args, dtype):
+    try:
+        # Non-finite inputs and zeros (whose sign matters, e.g. atan2(0, -0) = pi) keep JAX's value.
+        if any(not np.isfinite(a) or a == 0 for a in args):
+            return None
+        r = fn(*[mpmath.mpf(float(a)) for a in args])
+        if isinstance(r, mpmath.mpc) or not mpmath.isfinite(r):
+            return None
+        v = np.dtype(dtype).type(float(r))
+        return float(v) if np.isfinite(v) else None
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def guard(case, fn):
+    """Replaces JAX values that are more than 2 ulp from the correctly rounded result."""
+    out = case["outputs"][0]
+    dtype = out["dtype"]
+    ins = [[float(v) if not isinstance(v, str) or v not in ("nan", "inf", "-inf") else float(v)
+            for v in t["values"]] for t in case["inputs"]]
+    differs = {}
+    for i, v in enumerate(out["values"]):
+        if v in ("nan", "inf", "-inf"):
+            continue
+        truth = correctly_rounded(fn, [x[i] for x in ins], dtype)
+        if truth is None:
+            continue
+        if abs(float(v) - truth) > 2 * ulp(truth, dtype):
+            differs[str(i)] = v
+            out["values"][i] = encode_value(truth, dtype)
+    if differs:
+        case["jax_differs"] = differs
+
+
 # ---------------------------------------------------------------- sample values
 
 def samples(dtype):
@@ -133,6 +192,29 @@ for op, fn in UNARY.items():
         add(f"{op}/{dt}", prim, [x], f)
         add(f"{op}/{dt}/scalar", prim, [x[2]], f)
         add(f"{op}/{dt}/empty", prim, [x[:0].reshape(0, 3)], f)
+
+# Dense samples of the elementary and special functions over their interesting ranges.
+DENSE_RANGES = {
+    "exp": (-80, 80), "exp2": (-120, 120), "log": (1e-6, 1e6), "log1p": (-0.999, 100), "expm1": (-20, 20),
+    "sin": (-20, 20), "cos": (-20, 20), "tan": (-1.5, 1.5), "tanh": (-12, 12), "logistic": (-30, 30),
+    "sqrt": (0, 1e4), "rsqrt": (1e-4, 1e4), "erf": (-5, 5), "erf_inv": (-0.9999, 0.9999),
+    "lgamma": (0.05, 50), "digamma": (0.05, 50),
+}
+for op, (lo, hi) in DENSE_RANGES.items():
+    for dt in FLOATS:
+        if dt == "float16" and op in ("exp", "exp2"):
+            lo16, hi16 = (-15, 11) if op == "exp" else (-24, 15)
+            x = np.linspace(lo16, hi16, 97).astype(dt)
+        elif op in ("log", "rsqrt", "sqrt") and dt != "float16":
+            x = np.geomspace(max(lo, 1e-6), hi, 97).astype(dt)
+        else:
+            x = np.linspace(lo, hi, 97).astype(dt)
+        add(f"{op}/{dt}/dense", {"kind": "unary", "op": op}, [x], UNARY[op])
+for op in ("pow", "atan2"):
+    for dt in FLOATS:
+        a = np.linspace(0.1, 8 if dt == "float16" else 30, 41).astype(dt)
+        b = np.linspace(-4, 4, 41).astype(dt)
+        add(f"{op}/{dt}/dense", {"kind": "binary", "op": op}, [a, b], {"pow": lax.pow, "atan2": lax.atan2}[op])
 
 BINARY = {
     "add": lax.add, "sub": lax.sub, "mul": lax.mul, "div": lax.div, "rem": lax.rem,
@@ -359,6 +441,33 @@ for dt in DTYPES:
         scatter_case("batching", dt, grid(dt, (2, 3, 3)).reshape(2, 3, 3), sidx3, upd3, sdn3, mode)
     scatter_case("empty_updates", dt, x, np.zeros((0, 1), dtype=np.int32), grid(dt, (0, 3)), sdn, "add" if dt != "bool" else "max")
 
+# Less common dimension numbers, on float32 and int64.
+for dt in ("float32", "int64"):
+    x = grid(dt, (3, 4, 5))
+    # Offset dims not trailing; batch dim in the middle of the output.
+    dn = GDN(offset_dims=(0, 2), collapsed_slice_dims=(1,), start_index_map=(1,))
+    for mode in ("clip", "fill"):
+        gather_case("offset_dims_around_batch", dt, x, np.array([[2], [0], [3], [9]], dtype=np.int32), dn, (3, 1, 2), mode)
+    # start_index_map out of order, two batch axes of indices.
+    dn = GDN(offset_dims=(2,), collapsed_slice_dims=(0, 2), start_index_map=(2, 0))
+    idx = np.array([[[4, 2], [0, 0]], [[1, 1], [3, -1]]], dtype=np.int32)
+    for mode in ("clip", "fill"):
+        gather_case("start_index_map_permuted", dt, x, idx, dn, (1, 3, 1), mode)
+    # Batching with fill mode and out-of-bounds rows.
+    dn = GDN(offset_dims=(1,), collapsed_slice_dims=(1,), start_index_map=(1,),
+             operand_batching_dims=(0,), start_indices_batching_dims=(0,))
+    gather_case("batching", dt, x, np.array([[1], [7], [-2]], dtype=np.int32), dn, (1, 1, 5), "fill")
+    # Scatter with window dims interleaved with the scatter dim in the updates.
+    sdn = SDN(update_window_dims=(0, 2), inserted_window_dims=(1,), scatter_dims_to_operand_dims=(1,))
+    upd = grid(dt, (3, 4, 2))
+    for mode in ("add", "max"):
+        scatter_case("window_dims_around_scatter_dim", dt, x, np.array([[1], [3], [1], [4]], dtype=np.int32),
+                     upd, sdn, mode)
+    # Scatter with permuted index map and batching, partly out of bounds.
+    sdn = SDN(update_window_dims=(1,), inserted_window_dims=(2,), scatter_dims_to_operand_dims=(2,),
+              operand_batching_dims=(0,), scatter_indices_batching_dims=(0,))
+    scatter_case("batching_drop", dt, x, np.array([[4], [-1], [2]], dtype=np.int32), grid(dt, (3, 4)), sdn, "add")
+
 # ---------------------------------------------------------------- reductions, scans, sort
 
 REDUCE = {"sum": lax.reduce_sum, "prod": lax.reduce_prod, "max": lax.reduce_max, "min": lax.reduce_min,
@@ -478,6 +587,18 @@ add("threefry2x32/2d", {"kind": "threefry2x32"},
     lambda a, b, c, d: jrandom.threefry2x32_p.bind(a, b, c, d))
 add("threefry2x32/empty", {"kind": "threefry2x32"}, [u([]), u([]), u([]), u([])],
     lambda a, b, c, d: jrandom.threefry2x32_p.bind(a, b, c, d))
+
+for c in cases:
+    p = c["primitive"]
+    if c["outputs"] and c["outputs"][0]["dtype"] in FLOATS and c["inputs"] and c["inputs"][0]["dtype"] in FLOATS:
+        if p["kind"] == "unary" and p["op"] in MP_UNARY:
+            guard(c, MP_UNARY[p["op"]])
+        elif p["kind"] == "binary" and p["op"] in MP_BINARY:
+            guard(c, MP_BINARY[p["op"]])
+corrected = [c for c in cases if "jax_differs" in c]
+print(f"{len(corrected)} cases expect correctly rounded values where JAX differs by more than 2 ulp:")
+for c in corrected:
+    print(f"  {c['name']}: {len(c['jax_differs'])} value(s)")
 
 out = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "TesseraTests", "Data", "conformance_cases.json")
 with open(out, "w") as f:

@@ -1,4 +1,4 @@
-/// Elementwise functions of two tensors, with NumPy broadcasting and JAX type promotion.
+// Elementwise functions of two tensors, with NumPy broadcasting and JAX type promotion.
 
 /// Elementwise maximum; NaN propagates.
 ///
@@ -38,23 +38,23 @@ public func floorDivide(_ a: Tensor, _ b: Tensor) -> Tensor {
     case .bool:
         Elementwise.unsupported("floorDivide", x.dtype, "a numeric type")
     case .float16, .float32, .float64:
-        let zero = Lax.full(0, shape: x.shape, dtype: x.dtype)
+        let zero = Placement.full(0, shape: x.shape, dtype: x.dtype, like: [x])
         let mod = Lax.binary(.rem, x, y)
         let quotient = Lax.binary(.div, Lax.binary(.sub, x, mod), y)
         let adjust = Lax.binary(.and, Lax.compare(.ne, mod, zero),
                                 Lax.compare(.ne, Lax.unary(.sign, y), Lax.unary(.sign, mod)))
-        let one = Lax.full(1, shape: x.shape, dtype: x.dtype)
+        let one = Placement.full(1, shape: x.shape, dtype: x.dtype, like: [x])
         return Lax.unary(.round, Lax.select(adjust, onTrue: Lax.binary(.sub, quotient, one), onFalse: quotient))
     case .uint32:
         return Lax.binary(.div, x, y)
     case .int32, .int64:
         let quotient = Lax.binary(.div, x, y)
         let remainder = Lax.binary(.rem, x, y)
-        let zero = Lax.full(0, shape: x.shape, dtype: x.dtype)
+        let zero = Placement.full(0, shape: x.shape, dtype: x.dtype, like: [x])
         let signsDiffer = Lax.compare(.ne, Lax.compare(.lt, remainder, zero), Lax.compare(.lt, y, zero))
         let inexact = Lax.compare(.ne, remainder, zero)
         let adjust = Lax.binary(.and, signsDiffer, inexact)
-        let one = Lax.full(1, shape: x.shape, dtype: x.dtype)
+        let one = Placement.full(1, shape: x.shape, dtype: x.dtype, like: [x])
         return Lax.select(adjust, onTrue: Lax.binary(.sub, quotient, one), onFalse: quotient)
     }
 }
@@ -77,6 +77,19 @@ private func logicalBinary(_ operation: String, _ op: BinaryOp, _ a: Tensor, _ b
 /// `x != 0` as bool (the identity on bool).
 func asBool(_ x: Tensor) -> Tensor {
     if x.dtype == .bool { return x }
-    let zero = Elementwise.convert(0, to: x.dtype, weak: false).broadcast(to: x.shape)
+    let zero = Placement.full(0, shape: x.shape, dtype: x.dtype, like: [x])
     return Lax.compare(.ne, x, zero)
+}
+
+/// `x` limited to `[min, max]` elementwise (either bound may be nil), as `jnp.clip`:
+/// `minimum(maximum(x, min), max)` with broadcasting and promotion.
+///
+/// ```swift
+/// clip(x, min: 0, max: 1)
+/// ```
+public func clip(_ x: Tensor, min lower: Tensor? = nil, max upper: Tensor? = nil) -> Tensor {
+    var y = x
+    if let lower { y = Elementwise.binary("clip", .max, y, lower) }
+    if let upper { y = Elementwise.binary("clip", .min, y, upper) }
+    return y
 }

@@ -67,12 +67,14 @@ extension Tensor {
         return Lax.full(value, shape: shape, dtype: dtype)
     }
 
-    /// Zeros with the shape and dtype of `x`.
-    public static func zerosLike(_ x: Tensor) -> Tensor { Lax.full(0, shape: x.shape, dtype: x.dtype) }
+    /// Zeros with the shape and dtype of `x` (on its device).
+    public static func zerosLike(_ x: Tensor) -> Tensor { fullLike(x, 0) }
     /// Ones with the shape and dtype of `x`.
-    public static func onesLike(_ x: Tensor) -> Tensor { Lax.full(1, shape: x.shape, dtype: x.dtype) }
-    /// `value` with the shape and dtype of `x`.
-    public static func fullLike(_ x: Tensor, _ value: Double) -> Tensor { Lax.full(value, shape: x.shape, dtype: x.dtype) }
+    public static func onesLike(_ x: Tensor) -> Tensor { fullLike(x, 1) }
+    /// `value` with the shape and dtype of `x` (on its device).
+    public static func fullLike(_ x: Tensor, _ value: Double) -> Tensor {
+        Placement.full(value, shape: x.shape, dtype: x.dtype, like: [x])
+    }
 
     /// An `n`x`m` matrix with ones on the `k`-th diagonal (`k > 0` above the main one).
     ///

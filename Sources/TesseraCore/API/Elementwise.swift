@@ -27,15 +27,31 @@ enum Elementwise {
         return (dtype, weak)
     }
 
-    /// Operands promoted to one dtype (or to `dtype` when given) and broadcast to one shape.
-    static func promoteAndBroadcast(_ operation: String, _ xs: [Tensor], dtype: DType? = nil) -> [Tensor] {
-        var (target, weak) = resultType(xs)
-        if let dtype, dtype != target {
-            target = dtype
-            weak = false
-        }
+    /// Operands promoted to one dtype and broadcast to one shape.
+    static func promoteAndBroadcast(_ operation: String, _ xs: [Tensor]) -> [Tensor] {
+        let (target, weak) = resultType(xs)
         let shape = broadcastShapes(operation, xs.map(\.shape))
-        return xs.map { convert($0, to: target, weak: weak).broadcast(to: shape, operation: operation) }
+        return xs.map { x in
+            checkLiteralFits(operation, x, target)
+            let converted = convert(x, to: target, weak: weak)
+            if converted.shape == shape { return converted }
+            return Placement.colocate(converted, with: xs).broadcast(to: shape, operation: operation)
+        }
+    }
+
+    /// Stops when a weak integer literal does not fit the integer dtype it adopts (JAX
+    /// raises OverflowError); negative literals wrap into uint32 as in JAX.
+    static func checkLiteralFits(_ operation: String, _ x: Tensor, _ target: DType) {
+        guard let literal = x.literalValue, literal.type.weakType, case .int(let i) = literal.value else { return }
+        let fits: Bool
+        switch target {
+        case .int32: fits = Int32(exactly: i) != nil
+        case .uint32: fits = i >= Int64(Int32.min) && i <= Int64(UInt32.max)
+        case .bool, .int64, .float16, .float32, .float64: fits = true
+        }
+        if !fits {
+            usageError("\(operation): the integer literal \(i) does not fit in \(target), the dtype of the other operand; convert that operand with asType(.int64) first")
+        }
     }
 
     /// `op(a, b)` with promotion and broadcasting; `operation` names it in messages.

@@ -7,7 +7,7 @@ enum FlatIndex {
     ///
     /// Index tensors are clamped into bounds, or, with `dropOutOfBounds`, an out-of-bounds
     /// entry yields the position `count` (past the end), which `scatter` skips.
-    static func positions(_ plan: IndexPlan, dropOutOfBounds: Bool) -> (Tensor, [Int]) {
+    static func positions(_ plan: IndexPlan, of operand: Tensor, dropOutOfBounds: Bool) -> (Tensor, [Int]) {
         let shape = plan.shape
         let total = shape.reduce(1, *)
         let strides = contiguousStrides(shape)
@@ -51,7 +51,7 @@ enum FlatIndex {
             case .int(let a, let i):
                 offset += i * strides[a]
             case .range(let a, let s, _, let st):
-                let iota = Lax.iota(.int32, shape: outShape, dimension: rangeDims[k]!)
+                let iota = Placement.iota(.int32, shape: outShape, dimension: rangeDims[k]!, like: [operand])
                 offset += s * strides[a]
                 terms.append(iota * Tensor(integerLiteral: st * strides[a]))
             case .tensor(let a, let t):
@@ -70,7 +70,7 @@ enum FlatIndex {
                 break
             }
         }
-        var positions = Lax.full(Double(offset), shape: outShape, dtype: .int32)
+        var positions = Placement.full(Double(offset), shape: outShape, dtype: .int32, like: [operand])
         for t in terms { positions = positions + t }
         if let valid { positions = Tensor.where(valid, positions, Tensor(integerLiteral: total)) }
         return (positions, outShape)

@@ -56,7 +56,7 @@ public struct IndexUpdateRef: Sendable {
     private func scatter(_ mode: ScatterMode, _ values: Tensor, _ operation: String) -> Tensor {
         let x = tensor
         let plan = IndexPlan(indices, shape: x.shape, operation: operation)
-        let v = Elementwise.convert(values, to: x.dtype, weak: false)
+        let v = Placement.colocate(Elementwise.convert(values, to: x.dtype, weak: false), with: [x])
         if x.rank == 0 {
             let update = Lax.reshape(v.broadcast(to: plan.basicShape, operation: operation), [])
             let current = Elementwise.convert(x, to: x.dtype, weak: false)
@@ -86,10 +86,10 @@ public struct IndexUpdateRef: Sendable {
             let updates = v.broadcast(to: plan.basicShape, operation: operation)
             let dn = ScatterDimensionNumbers(updateWindowDims: Array(0..<updates.rank), insertedWindowDims: inserted,
                                              scatterDimsToOperandDims: Array(0..<x.rank))
-            let startTensor = Tensor(starts.map { Int32($0) }, shape: [x.rank])
+            let startTensor = Tensor(starts.map { Int32($0) }, shape: [x.rank], dtype: .int32, on: Placement.nonDefaultDevice(of: [x]))
             return Lax.scatter(x, startTensor, updates, dn, mode: mode)
         }
-        let (positions, outShape) = FlatIndex.positions(plan, dropOutOfBounds: true)
+        let (positions, outShape) = FlatIndex.positions(plan, of: x, dropOutOfBounds: true)
         if outShape.reduce(1, *) == 0 { return x }
         let updates = v.broadcast(to: outShape, operation: operation)
         let dn = ScatterDimensionNumbers(updateWindowDims: [], insertedWindowDims: [0], scatterDimsToOperandDims: [0])

@@ -83,9 +83,9 @@ extension Tensor {
     /// Advanced indexing: one `gather` from the flattened tensor at the row-major positions
     /// of every selected element (index tensors clamped into bounds, as JAX).
     private func gatherRead(_ plan: IndexPlan) -> Tensor {
-        let (positions, outShape) = FlatIndex.positions(plan, dropOutOfBounds: false)
+        let (positions, outShape) = FlatIndex.positions(plan, of: self, dropOutOfBounds: false)
         if count == 0 {
-            if outShape.reduce(1, *) == 0 { return Lax.full(0, shape: outShape, dtype: dtype) }
+            if outShape.reduce(1, *) == 0 { return Placement.full(0, shape: outShape, dtype: dtype, like: [self]) }
             usageError("index: cannot take elements from an empty tensor of shape \(shapeString(shape))")
         }
         let dn = GatherDimensionNumbers(offsetDims: [], collapsedSliceDims: [0], startIndexMap: [0])

@@ -1,4 +1,4 @@
-/// Joining and splitting tensors along an axis.
+// Joining and splitting tensors along an axis.
 
 /// The tensors joined along an existing `axis`; dtypes are promoted as `jnp.concatenate`.
 ///

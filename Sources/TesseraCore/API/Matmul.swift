@@ -1,5 +1,5 @@
-/// Matrix products with NumPy semantics, each one `dot_general` (batched products use its
-/// batch dimensions, never a loop over the batch).
+// Matrix products with NumPy semantics, each one `dot_general` (batched products use its
+// batch dimensions, never a loop over the batch).
 
 /// Matrix product as `numpy.matmul`: 1-D operands are vectors (the product has no axis for
 /// them), operands of rank > 2 are stacks of matrices whose leading (batch) axes broadcast.

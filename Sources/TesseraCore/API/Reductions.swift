@@ -45,7 +45,7 @@ extension Tensor {
         let (work, resultType) = meanTypes()
         let total = Lax.reduce(.sum, Lax.convert(self, to: work), axes: axesList)
         let n = axesList.reduce(1) { $0 * shape[$1] }
-        let m = Lax.binary(.div, total, Lax.full(Double(n), shape: total.shape, dtype: work))
+        let m = Lax.binary(.div, total, Placement.full(Double(n), shape: total.shape, dtype: work, like: [total]))
         return Lax.convert(keepDims ? restoreAxes(m, axesList) : m, to: resultType)
     }
 

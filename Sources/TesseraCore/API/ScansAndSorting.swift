@@ -54,7 +54,7 @@ extension Tensor {
     public func argsort(axis: Int = -1) -> Tensor {
         if rank == 0 { usageError("argsort: a scalar cannot be sorted; reshape it to [1] first") }
         let a = normalizeAxis(axis, rank: rank, "argsort")
-        let indices = Lax.iota(.int32, shape: shape, dimension: a)
+        let indices = Placement.iota(.int32, shape: shape, dimension: a, like: [self])
         return Lax.sort([self, indices], dimension: a, isStable: true, numKeys: 1)[1]
     }
 }

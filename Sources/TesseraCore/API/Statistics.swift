@@ -12,10 +12,10 @@ extension Tensor {
         let x = Lax.convert(self, to: work)
         let n = axesList.reduce(1) { $0 * shape[$1] }
         let total = Lax.reduce(.sum, x, axes: axesList)
-        let mean = Lax.binary(.div, total, Lax.full(Double(n), shape: total.shape, dtype: work))
+        let mean = Lax.binary(.div, total, Placement.full(Double(n), shape: total.shape, dtype: work, like: [total]))
         let centered = Lax.binary(.sub, x, Lax.broadcastInDim(mean, shape: shape, dims: (0..<rank).filter { !axesList.contains($0) }))
         let squares = Lax.reduce(.sum, Lax.binary(.mul, centered, centered), axes: axesList)
-        let v = Lax.binary(.div, squares, Lax.full(Double(n - ddof), shape: squares.shape, dtype: work))
+        let v = Lax.binary(.div, squares, Placement.full(Double(n - ddof), shape: squares.shape, dtype: work, like: [squares]))
         return Lax.convert(keepDims ? restoreAxes(v, axesList) : v, to: resultType)
     }
 

@@ -1,9 +1,9 @@
-/// Elementwise mathematical functions. Integer and bool inputs of the transcendental
-/// functions are converted to float32 first, as `jax.numpy` does with its default types.
-///
-/// ```swift
-/// exp(x); log(x); sin(x); tanh(x); sqrt(x); abs(x)
-/// ```
+// Elementwise mathematical functions. Integer and bool inputs of the transcendental
+// functions are converted to float32 first (int64 to float64), as `jax.numpy` does.
+//
+// ```swift
+// exp(x); log(x); sin(x); tanh(x); sqrt(x); abs(x)
+// ```
 
 /// `op(x)` on `x` converted to a floating-point type.
 private func floatUnary(_ op: UnaryOp, _ x: Tensor) -> Tensor { Lax.unary(op, Elementwise.toFloat(x)) }
@@ -64,20 +64,20 @@ private func roundingUnary(_ operation: String, _ op: UnaryOp, _ x: Tensor) -> T
 
 /// Elementwise test for finite values (not NaN, not ±Inf); always true for integers.
 public func isFinite(_ x: Tensor) -> Tensor {
-    if !x.dtype.isFloatingPoint { return Lax.full(1, shape: x.shape, dtype: .bool) }
+    if !x.dtype.isFloatingPoint { return Placement.full(1, shape: x.shape, dtype: .bool, like: [x]) }
     return Lax.unary(.isFinite, x)
 }
 
 /// Elementwise test for NaN; always false for integers.
 public func isNaN(_ x: Tensor) -> Tensor {
-    if !x.dtype.isFloatingPoint { return Lax.full(0, shape: x.shape, dtype: .bool) }
+    if !x.dtype.isFloatingPoint { return Placement.full(0, shape: x.shape, dtype: .bool, like: [x]) }
     return Lax.compare(.ne, x, x)
 }
 
 /// Elementwise test for ±Inf; always false for integers.
 public func isInfinite(_ x: Tensor) -> Tensor {
-    if !x.dtype.isFloatingPoint { return Lax.full(0, shape: x.shape, dtype: .bool) }
-    let inf = Lax.full(.infinity, shape: x.shape, dtype: x.dtype)
+    if !x.dtype.isFloatingPoint { return Placement.full(0, shape: x.shape, dtype: .bool, like: [x]) }
+    let inf = Placement.full(.infinity, shape: x.shape, dtype: x.dtype, like: [x])
     return Lax.compare(.eq, abs(x), inf)
 }
 

@@ -10,9 +10,11 @@
 public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     let shape = broadcastShapes("where", condition.shape, a.shape, b.shape)
     let ab = Elementwise.promoteAndBroadcast("where", [a, b])
-    return Lax.select(asBool(condition).broadcast(to: shape, operation: "where"),
-                      onTrue: ab[0].broadcast(to: shape, operation: "where"),
-                      onFalse: ab[1].broadcast(to: shape, operation: "where"))
+    let operands = [condition, a, b]
+    func full(_ t: Tensor) -> Tensor {
+        t.shape == shape ? t : Placement.colocate(t, with: operands).broadcast(to: shape, operation: "where")
+    }
+    return Lax.select(full(asBool(condition)), onTrue: full(ab[0]), onFalse: full(ab[1]))
 }
 
 extension Tensor {

@@ -14,20 +14,20 @@ struct APICase {
     let weak: Bool?
     let label: String
 
-    /// Every case of a data file.
-    static func load(_ file: String) -> [APICase] {
+    /// Every case of a data file, with array arguments placed on `device`.
+    static func load(_ file: String, on device: Device) -> [APICase] {
         let root = TestData.json(file) as! [String: Any]
         return (root["cases"] as! [[String: Any]]).enumerated().map { i, c in
-            let args = (c["args"] as! [[String: Any]]).map(tensor)
+            let args = (c["args"] as! [[String: Any]]).map { tensor($0, on: device) }
             let argText = (c["args"] as! [[String: Any]]).map(describe).joined(separator: ", ")
             return APICase(op: c["op"] as! String, args: args, params: c["params"] as? [String: Any] ?? [:],
                            out: c["out"] as? [String: Any], outs: c["outs"] as? [[String: Any]], weak: c["weak"] as? Bool,
-                           label: "\(file)#\(i) \(c["op"]!)(\(argText))")
+                           label: "\(device.backend.name): \(file)#\(i) \(c["op"]!)(\(argText))")
         }
     }
 
     /// A tensor from an encoded array, or a weak literal.
-    static func tensor(_ a: [String: Any]) -> Tensor {
+    static func tensor(_ a: [String: Any], on device: Device) -> Tensor {
         if let lit = a["literal"] {
             if a["int"] as? Bool == true { return Tensor(integerLiteral: lit as! Int) }
             return Tensor(floatLiteral: TestData.double(lit))
@@ -36,9 +36,9 @@ struct APICase {
         let shape = a["shape"] as! [Int]
         let data = a["data"] as! [Any]
         if dtype == .int64 || dtype == .uint32 {
-            return Tensor(data.map { Int64(TestData.double($0)) }, shape: shape, dtype: dtype)
+            return Tensor(data.map { Int64(TestData.double($0)) }, shape: shape, dtype: dtype, on: device)
         }
-        return Tensor(TestData.doubles(data), shape: shape, dtype: dtype)
+        return Tensor(TestData.doubles(data), shape: shape, dtype: dtype, on: device)
     }
 
     static func describe(_ a: [String: Any]) -> String {
@@ -69,11 +69,21 @@ struct APICase {
         expectClose(got, want, rtol: rtol, atol: atol, label, sourceLocation: sourceLocation)
     }
 
-    /// Runs every case of `file` through `apply`; cases whose op `apply` does not know are
-    /// recorded as failures so that no generated case goes untested.
-    static func runAll(_ file: String, sourceLocation: SourceLocation = #_sourceLocation,
+    /// Runs every case of `file` on the first device of `backend` (array arguments live
+    /// there; functions without tensor arguments, such as `arange`, use the default device)
+    /// through `apply`. A backend without a device prints "skipped: no device". Cases whose
+    /// op `apply` does not know are recorded as failures so that no generated case goes
+    /// untested.
+    static func runAll(_ file: String, backend: String, sourceLocation: SourceLocation = #_sourceLocation,
                        _ apply: (APICase) -> [Tensor]?) {
-        let cases = load(file)
+        guard let device = TestDevices.device(backend) else { return }
+        runAll(file, on: device, sourceLocation: sourceLocation, apply)
+    }
+
+    /// Runs every case of `file` with its array arguments on `device`.
+    static func runAll(_ file: String, on device: Device, sourceLocation: SourceLocation = #_sourceLocation,
+                       _ apply: (APICase) -> [Tensor]?) {
+        let cases = load(file, on: device)
         #expect(!cases.isEmpty, "\(file) has no cases", sourceLocation: sourceLocation)
         for c in cases {
             guard let results = apply(c) else {

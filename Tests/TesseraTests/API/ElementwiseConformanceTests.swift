@@ -26,6 +26,9 @@ import Testing
         case "lessEqual": return { $0 .<= $1 }
         case "greater": return { $0 .> $1 }
         case "greaterEqual": return { $0 .>= $1 }
+        case "logicalAnd": return { logicalAnd($0, $1) }
+        case "logicalOr": return { logicalOr($0, $1) }
+        case "logicalXor": return { logicalXor($0, $1) }
         default: return nil
         }
     }
@@ -55,16 +58,22 @@ import Testing
         case "isNaN": return { isNaN($0) }
         case "bitwiseNot": return { ~$0 }
         case "logicalNot": return { logicalNot($0) }
+        case "isInfinite": return { isInfinite($0) }
+        case "square": return { square($0) }
         default: return nil
         }
     }
 
-    @Test func casesMatchJAX() {
-        APICase.runAll("api_elementwise.json") { c in
-            if let f = Self.binary(c.op) { return [f(c.args[0], c.args[1])] }
-            if let f = Self.unary(c.op) { return [f(c.args[0])] }
-            if c.op == "where" { return [Tensor.where(c.args[0], c.args[1], c.args[2])] }
-            return nil
-        }
+    static func apply(_ c: APICase) -> [Tensor]? {
+        if let f = binary(c.op) { return [f(c.args[0], c.args[1])] }
+        if let f = unary(c.op) { return [f(c.args[0])] }
+        if c.op == "where" { return [Tensor.where(c.args[0], c.args[1], c.args[2])] }
+        if c.op == "clip" { return [clip(c.args[0], min: c.args[1], max: c.args[2])] }
+        return nil
+    }
+
+    @Test(arguments: TestDevices.backendNames)
+    func casesMatchJAX(backend: String) {
+        APICase.runAll("api_elementwise.json", backend: backend, Self.apply)
     }
 }

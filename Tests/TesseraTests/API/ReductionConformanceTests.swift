@@ -31,8 +31,9 @@ import Testing
         }
     }
 
-    @Test func casesMatchJAX() {
-        APICase.runAll("api_reductions.json", Self.apply)
+    @Test(arguments: TestDevices.backendNames)
+    func casesMatchJAX(backend: String) {
+        APICase.runAll("api_reductions.json", backend: backend, Self.apply)
     }
 
     @Test func staticSpellings() {

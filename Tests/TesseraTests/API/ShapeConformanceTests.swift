@@ -84,7 +84,8 @@ import Testing
         }
     }
 
-    @Test func casesMatchJAX() {
-        APICase.runAll("api_shapes.json", Self.apply)
+    @Test(arguments: TestDevices.backendNames)
+    func casesMatchJAX(backend: String) {
+        APICase.runAll("api_shapes.json", backend: backend, Self.apply)
     }
 }

@@ -125,16 +125,16 @@ struct RandomVectorTests {
         }
     }
 
-    @Test("large eager samples made in chunks have JAX's bits")
-    func chunkedSamples() {
-        EagerChunks.$chunkSize.withValue(999) {
+    @Test("large eager samples compiled as one program have JAX's bits")
+    func stagedSamples() {
+        EagerChunks.$stagingThreshold.withValue(999) {
             for c in JAXVectors.list("normal") + JAXVectors.x64("normal") where (c["shape"] as! [Int]).reduce(1, *) > 999 {
                 let seed = c["seed"] as! Int, shape = c["shape"] as! [Int], dtype = JAXVectors.dtype(c)
-                expectBits(Random.normal(PRNGKey(seed), shape: shape, dtype: dtype), .init(c["out"]!), "chunked normal \(shape) \(dtype)")
+                expectBits(Random.normal(PRNGKey(seed), shape: shape, dtype: dtype), .init(c["out"]!), "staged normal \(shape) \(dtype)")
             }
             for c in JAXVectors.list("uniform") where (c["shape"] as! [Int]).reduce(1, *) > 999 {
                 let seed = c["seed"] as! Int, shape = c["shape"] as! [Int]
-                expectBits(Random.uniform(PRNGKey(seed), shape: shape), .init(c["out"]!), "chunked uniform \(shape)")
+                expectBits(Random.uniform(PRNGKey(seed), shape: shape), .init(c["out"]!), "staged uniform \(shape)")
             }
         }
     }

@@ -23,8 +23,8 @@ enum BinaryKernels {
         }
     }
 
-    static func unsupported(_ op: BinaryOp, _ dtype: DType) -> TesseraError {
-        TesseraError(.unsupported, "reference: \(op.rawValue) does not support dtype \(dtype)")
+    static func unsupported(_ op: BinaryOp, _ kind: String) -> TesseraError {
+        TesseraError(.unsupported, "reference: \(op.rawValue) does not support \(kind) operands")
     }
 
     /// Floating point: IEEE arithmetic, `rem` is C's fmod, `max`/`min` propagate NaN.
@@ -40,7 +40,7 @@ enum BinaryKernels {
         case .min: return { a, b in a.isNaN || b.isNaN ? F.nan : (a < b ? a : (b < a ? b : (a == 0 && a.sign == .minus ? a : b))) }
         case .atan2: return { F.atan2(y: $0, x: $1) }
         case .and, .or, .xor, .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:
-            throw unsupported(op, .float32)
+            throw unsupported(op, "floating-point")
         }
     }
 
@@ -87,7 +87,7 @@ enum BinaryKernels {
                 let amount = UInt64(truncatingIfNeeded: b.magnitudeBits)
                 return I(truncatingIfNeeded: extended &>> Swift.min(amount, width - 1))
             }
-        case .atan2: throw unsupported(op, .int32)
+        case .atan2: throw unsupported(op, "integer")
         }
     }
 
@@ -117,7 +117,7 @@ enum BinaryKernels {
         case .mul, .min, .and: return { ($0 != 0 && $1 != 0) ? 1 : 0 }
         case .xor: return { ($0 != 0) != ($1 != 0) ? 1 : 0 }
         case .sub, .div, .rem, .pow, .atan2, .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:
-            throw unsupported(op, .bool)
+            throw unsupported(op, "bool")
         }
     }
 }

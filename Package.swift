@@ -14,6 +14,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
+        // System libraries (see scripts/install-deps.sh); shaderc is linked statically
+        // through the link lines of its modulemap.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "COpenCL", path: "Sources/COpenCL", pkgConfig: "OpenCL",
+                       providers: [.apt(["ocl-icd-opencl-dev", "pocl-opencl-icd"])]),
+        .systemLibrary(name: "CVulkan", path: "Sources/CVulkan", pkgConfig: "vulkan",
+                       providers: [.apt(["libvulkan-dev", "mesa-vulkan-drivers"])]),
+        .systemLibrary(name: "CShaderc", path: "Sources/CShaderc", pkgConfig: "shaderc_combined",
+                       providers: [.apt(["libshaderc-dev", "glslang-dev", "spirv-tools"])]),
         .target(
             name: "TesseraCore",
             dependencies: [

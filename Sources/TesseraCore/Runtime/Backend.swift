@@ -73,6 +73,28 @@ public protocol Backend: AnyObject, Sendable {
                  outputTypes: [ShapedType], on device: Device) throws -> [any DeviceBuffer]
     /// Waits for all work queued on `device`.
     func synchronize(_ device: Device) throws
+
+    /// Compiles a fused kernel (see `Kernel` for the IR's semantics) for `device`.
+    ///
+    /// Called once per kernel when `jit` compiles a program; the result is cached with the
+    /// program. A backend that does not compile kernels throws `.unsupported` (the default),
+    /// and `jit` then runs the kernel's primitives one by one through `execute`. A kernel
+    /// that fails to compile throws `.compilation` with the generated source.
+    func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel
+    /// Enqueues a compiled kernel on `inputs` (one buffer per `kernel.inputs`, in order) and
+    /// returns its output buffers at once, as `execute` does.
+    func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer]
+}
+
+extension Backend {
+    /// Default: kernels are not supported; `jit` falls back to `execute` per primitive.
+    public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {
+        throw TesseraError(.unsupported, "\(name) does not compile fused kernels")
+    }
+    /// Default: kernels are not supported.
+    public func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer] {
+        throw TesseraError(.unsupported, "\(name) does not run fused kernels")
+    }
 }
 
 /// A device of some backend: `blas:0`, `opencl:0 (Portable Computing Language)`.

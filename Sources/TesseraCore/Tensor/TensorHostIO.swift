@@ -72,11 +72,11 @@ extension Tensor {
             if let c = t.concreteValue { return c }
             let fn = t.trace.name
             usageError("""
-                \(operation): cannot read the value of an abstract tracer \(type) while tracing \(fn). \
-                Under jit (and vmap) a tensor has a shape and dtype but no value yet, so it cannot become a Swift \
-                Bool, Int, Float or array. Use cond(_:_:_:_:) or whileLoop(cond:body:initial:) for control flow on \
-                tensor values, where(_:_:_:) for elementwise choices, or mark the value static by passing it as a \
-                Swift value instead of a Tensor.
+                \(operation): the value of this \(type) tensor is abstract while tracing \(fn): under jit (and vmap) \
+                a tensor has a shape and dtype but no value yet, so it cannot become a Swift Bool, Int, Float or array. \
+                Use cond(pred, trueFn, falseFn, operand) or whileLoop(cond:body:initial:) for control flow on tensor \
+                values, where(_:_:_:) for elementwise choices, or pass the value as a Swift value (a static argument) \
+                instead of a Tensor.
                 """)
         default:
             return base

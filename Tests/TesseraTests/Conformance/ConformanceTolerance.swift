@@ -59,7 +59,7 @@ enum ConformanceTolerance: Equatable, CustomStringConvertible {
             return mode == .add || mode == .mul ? accumulation : .exact
         case .compare, .select, .convertElementType, .bitcastConvertType, .iota, .broadcastInDim, .reshape,
              .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev, .gather,
-             .argReduce, .sort, .threefry2x32, .stopGradient, .cond, .whileLoop, .scan:
+             .argReduce, .sort, .threefry2x32, .stopGradient, .cond, .whileLoop, .scan, .collective:
             return .exact
         }
     }

@@ -49,7 +49,6 @@ func checkLAPACK() throws {
     var s: [Float] = [4, 2, 2, 3]
     var uplo = CChar(UInt8(ascii: "L"))
     spotrf_(&uplo, &n, &s, &lda, &info, 1)
-    guard info == 0, s[0] == 2, s[1] == 1, abs(s[3] - 2.0.squareRoot()) < 1e-6 else { throw CheckError("spotrf gave info=\(info) L=\(s)") }
+    guard info == 0, s[0] == 2, s[1] == 1, abs(s[3] - Float(2).squareRoot()) < 1e-6 else { throw CheckError("spotrf gave info=\(info) L=\(s)") }
     report("openblas", "LAPACK dgesv x = \(rhs), spotrf L = [\(s[0]) 0; \(s[1]) \(s[3])]")
-
 }

@@ -22,7 +22,7 @@ private func deviceString(_ d: cl_device_id, _ param: Int32) -> String {
 
 private func deviceValue<T: FixedWidthInteger>(_ d: cl_device_id, _ param: Int32, _: T.Type) -> T {
     var v: T = 0
-    withUnsafeMutableBytes(of: &v) { clGetDeviceInfo(d, cl_device_info(param), $0.count, $0.baseAddress, nil) }
+    _ = withUnsafeMutableBytes(of: &v) { clGetDeviceInfo(d, cl_device_info(param), $0.count, $0.baseAddress, nil) }
     return v
 }
 

@@ -1,0 +1,26 @@
+// swift-tools-version:6.1
+// Benchmarks for Tessera, kept in their own package so that the main package's build and
+// tests do not pay for package-benchmark. Run: `make bench` (or
+// `swift package --package-path Benchmarks benchmark`).
+import PackageDescription
+
+let package = Package(
+    name: "TesseraBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "EagerOps",
+            dependencies: [
+                .product(name: "Tessera", package: "Tessera"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/EagerOps",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

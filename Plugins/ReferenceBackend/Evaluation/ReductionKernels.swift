@@ -1,6 +1,7 @@
 import TesseraCore
 
 /// `reduce_*` over axes, `argmax`/`argmin` along an axis, and inclusive scans.
+/// float16 sums, products and scans accumulate in Float and round once at the end.
 enum ReductionKernels {
     // MARK: reduce
 
@@ -11,7 +12,8 @@ enum ReductionKernels {
         case .int32: try reduceTyped(axes, x, xType, out, Int32.self, integerReducer(op, Int32.self))
         case .int64: try reduceTyped(axes, x, xType, out, Int64.self, integerReducer(op, Int64.self))
         case .uint32: try reduceTyped(axes, x, xType, out, UInt32.self, integerReducer(op, UInt32.self))
-        case .float16: try reduceTyped(axes, x, xType, out, Float16.self, floatReducer(op, Float16.self))
+        case .float16:
+            try viaFloat(x, xType, out) { try reduceTyped(axes, $0, $1, $2, Float.self, floatReducer(op, Float.self)) }
         case .float32: try reduceTyped(axes, x, xType, out, Float.self, floatReducer(op, Float.self))
         case .float64: try reduceTyped(axes, x, xType, out, Double.self, floatReducer(op, Double.self))
         }
@@ -92,6 +94,18 @@ enum ReductionKernels {
         }
     }
 
+    /// Runs a float16 reduction or scan in Float: the operand is widened, `body` computes
+    /// Float results, which are rounded to Float16 once at the end (so the sum of 4096
+    /// float16 ones is 4096, not 2048).
+    static func viaFloat(_ x: UnsafeRawBufferPointer, _ xType: ShapedType, _ out: UnsafeMutableRawBufferPointer,
+                         _ body: (UnsafeRawBufferPointer, ShapedType, UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        var wide = [UInt8](repeating: 0, count: xType.count * 4)
+        var wideOut = [UInt8](repeating: 0, count: out.count * 2)
+        try wide.withUnsafeMutableBytes { try CompareSelectConvert.convert(x, from: .float16, to: .float32, $0) }
+        try wide.withUnsafeBytes { w in try wideOut.withUnsafeMutableBytes { try body(w, xType.with(dtype: .float32), $0) } }
+        try wideOut.withUnsafeBytes { try CompareSelectConvert.convert($0, from: .float32, to: .float16, out) }
+    }
+
     // MARK: argmax / argmin
 
     /// Index of the first maximum (minimum) along `axis`; NaN counts as the extremum and
@@ -169,7 +183,9 @@ enum ReductionKernels {
         case .int32: scanTyped(axis, reverse, x, xType, out, Int32.self, integerReducer(reduceOp, Int32.self))
         case .int64: scanTyped(axis, reverse, x, xType, out, Int64.self, integerReducer(reduceOp, Int64.self))
         case .uint32: scanTyped(axis, reverse, x, xType, out, UInt32.self, integerReducer(reduceOp, UInt32.self))
-        case .float16: scanTyped(axis, reverse, x, xType, out, Float16.self, try floatReducer(reduceOp, Float16.self))
+        case .float16:
+            let r = try floatReducer(reduceOp, Float.self)
+            try viaFloat(x, xType, out) { scanTyped(axis, reverse, $0, $1, $2, Float.self, r) }
         case .float32: scanTyped(axis, reverse, x, xType, out, Float.self, try floatReducer(reduceOp, Float.self))
         case .float64: scanTyped(axis, reverse, x, xType, out, Double.self, try floatReducer(reduceOp, Double.self))
         }

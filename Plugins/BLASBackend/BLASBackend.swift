@@ -29,10 +29,12 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     /// The host buffer cache shared by the devices.
     package let pool: BufferPool
 
-    private init() {
+    /// A backend with `deviceCount` virtual devices (default: `TESSERA_CPU_DEVICES`, else 1).
+    /// Use `shared`; other instances are for tests and are not registered.
+    package init(deviceCount: Int? = nil) {
         let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
         let env = ProcessInfo.processInfo.environment["TESSERA_CPU_DEVICES"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let count = Swift.max(1, env ?? 1)
+        let count = Swift.max(1, deviceCount ?? env ?? 1)
         let threads = Swift.max(1, cores / count)
         let memory = BLASBackend.hostMemoryBytes()
         pool = BufferPool(label: "blas", limitBytes: Swift.min((memory ?? 8 << 30) / 4, 16 << 30))

@@ -19,8 +19,8 @@ package enum PrimitiveEvaluator {
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort,
              .threefry2x32, .stopGradient:
             return
-        case .cond, .whileLoop, .scan:
-            preconditionFailure("reference: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation)")
+        case .cond, .whileLoop, .scan, .collective:
+            preconditionFailure("reference: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }
     }
 
@@ -32,7 +32,7 @@ package enum PrimitiveEvaluator {
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort,
-             .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan:
+             .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan, .collective:
             return nil
         }
     }
@@ -101,8 +101,8 @@ package enum PrimitiveEvaluator {
             try DotGeneralKernel.run(x[0], types[0], x[1], types[1], dimensionNumbers: dn, outType: outTypes[0], out[0])
         case .threefry2x32:
             ThreefryKernel.run(x[0], x[1], x[2], x[3], out[0], out[1])
-        case .cond, .whileLoop, .scan:
-            preconditionFailure("reference: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation)")
+        case .cond, .whileLoop, .scan, .collective:
+            preconditionFailure("reference: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }
     }
 

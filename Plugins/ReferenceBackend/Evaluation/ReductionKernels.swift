@@ -52,25 +52,43 @@ enum ReductionKernels {
         }
     }
 
-    /// Visits the input in row-major order, combining each element into its output slot.
+    /// Lays the input out as `[kept axes..., reduced axes...]` (a transposed copy unless it
+    /// already is), then folds each row of reduced elements, in row-major order.
     static func reduceTyped<T>(_ axes: [Int], _ xRaw: UnsafeRawBufferPointer, _ xType: ShapedType,
                                _ outRaw: UnsafeMutableRawBufferPointer, _: T.Type, _ r: Reducer<T>) throws {
         let outCount = outRaw.count / MemoryLayout<T>.stride
-        let out = outRaw.bindMemory(to: T.self)
-        for i in 0..<outCount { out[i] = r.identity }
-        guard xType.count > 0 else { return }
-        let x = xRaw.baseAddress!.assumingMemoryBound(to: T.self)
-        let keptShape = (0..<xType.rank).filter { !axes.contains($0) }.map { xType.shape[$0] }
-        let keptStrides = contiguousStrides(keptShape)
-        var outStrides = [Int](repeating: 0, count: xType.rank)
-        var k = 0
-        for axis in 0..<xType.rank where !axes.contains(axis) {
-            outStrides[axis] = keptStrides[k]
-            k += 1
+        guard outCount > 0 else { return }
+        let out = outRaw.baseAddress!.assumingMemoryBound(to: T.self)
+        let rowLength = xType.count / outCount
+        if rowLength == 0 {
+            out.update(repeating: r.identity, count: outCount)
+            return
         }
-        StridedCopy.forEachOffset(shape: xType.shape, MovementKernels.contiguous(xType.shape),
-                                  StridedView(offset: 0, strides: outStrides)) { s, d in
-            out[d] = r.combine(out[d], x[s])
+        let kept = (0..<xType.rank).filter { !axes.contains($0) }
+        let permutation = kept + axes.sorted()
+        var transposed: [UInt8] = []
+        if permutation != Array(0..<xType.rank) {
+            transposed = [UInt8](repeating: 0, count: xType.byteCount)
+            transposed.withUnsafeMutableBytes { MovementKernels.transpose(xRaw, xType, permutation: permutation, $0) }
+        }
+        func fold(_ x: UnsafePointer<T>) {
+            var o = 0
+            while o < outCount {
+                var acc = r.identity
+                let row = x + o * rowLength
+                var j = 0
+                while j < rowLength {
+                    acc = r.combine(acc, row[j])
+                    j += 1
+                }
+                out[o] = acc
+                o += 1
+            }
+        }
+        if transposed.isEmpty {
+            fold(xRaw.baseAddress!.assumingMemoryBound(to: T.self))
+        } else {
+            transposed.withUnsafeBytes { fold($0.baseAddress!.assumingMemoryBound(to: T.self)) }
         }
     }
 
@@ -165,16 +183,22 @@ enum ReductionKernels {
         let outer = xType.shape[..<axis].reduce(1, *)
         let x = xRaw.baseAddress!.assumingMemoryBound(to: T.self)
         let out = outRaw.baseAddress!.assumingMemoryBound(to: T.self)
-        for o in 0..<outer {
-            for i in 0..<inner {
+        var o = 0
+        while o < outer {
+            var i = 0
+            while i < inner {
                 var acc = r.identity
-                for step in 0..<n {
+                var step = 0
+                while step < n {
                     let j = reverse ? n - 1 - step : step
                     let p = o * n * inner + j * inner + i
                     acc = r.combine(acc, x[p])
                     out[p] = acc
+                    step += 1
                 }
+                i += 1
             }
+            o += 1
         }
     }
 }

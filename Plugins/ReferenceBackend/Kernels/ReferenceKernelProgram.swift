@@ -3,23 +3,49 @@ import TesseraCore
 /// A fused kernel lowered to Swift closures for the reference backend.
 ///
 /// The index space is walked in row-major chunks of up to `chunkSize` points. Every body
-/// instruction owns a register holding its value at each point of the current chunk, and
-/// is lowered once, at compile time, to a closure that fills its register for a whole chunk
-/// (loads gather through the index map; element-wise instructions call the reference
-/// evaluator's typed loops on the operand registers, so fused results match eager results
-/// bit for bit). Dispatch on the op and dtype happens once per instruction per chunk,
-/// never per element.
+/// instruction has a register holding its value at each point of the current chunk, and
+/// is lowered once, at compile time, to one of:
+/// - a contiguous load: no copy, the register is a view of the input at the chunk;
+/// - an invariant (a literal, or a load with all strides 0): filled once per run;
+/// - a closure filling the register for a whole chunk (strided loads gather through the
+///   index map; element-wise instructions call the reference evaluator's typed loops on
+///   the operand registers, so fused results match eager results bit for bit).
+/// Dispatch on the op and dtype happens once per instruction per chunk, never per element.
 final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
     let kernel: Kernel
     /// Points per chunk.
     let chunkSize: Int
-    /// One closure per body instruction, filling its register for the current chunk.
-    private let steps: [(inout ChunkContext) throws -> Void]
+    /// How each instruction's register is produced.
+    enum Lowered {
+        /// A view of input `input` at element `offset + start` (a contiguous load).
+        case view(input: Int, offset: Int)
+        /// Filled once per run (a literal or a broadcast scalar load).
+        case invariant((inout ChunkContext) throws -> Void)
+        /// Filled for each chunk.
+        case perChunk((inout ChunkContext) throws -> Void)
+    }
+    private let lowered: [Lowered]
 
     init(kernel: Kernel, chunkSize: Int = 4096) throws {
         self.kernel = kernel
         self.chunkSize = chunkSize
-        steps = try kernel.body.enumerated().map { n, inst in try ReferenceKernelProgram.lower(n, inst, kernel) }
+        let contiguous = zip(contiguousStrides(kernel.indexSpace), kernel.indexSpace).map { $1 <= 1 ? 0 : $0 }
+        lowered = try kernel.body.enumerated().map { n, inst in
+            if case .load(let input, let map) = inst.op {
+                if map.strides == contiguous { return .view(input: input, offset: map.offset) }
+                if map.strides.allSatisfy({ $0 == 0 }) {
+                    let size = inst.dtype.byteSize
+                    return .invariant { c in
+                        let out = c.storage(n, inst.dtype, count: chunkSize)
+                        let src = c.inputs[input].baseAddress! + map.offset * size
+                        for i in 0..<chunkSize { (out.baseAddress! + i * size).copyMemory(from: src, byteCount: size) }
+                    }
+                }
+            }
+            let fill = try ReferenceKernelProgram.lower(n, inst, kernel)
+            if case .literal = inst.op { return .invariant(fill) }
+            return .perChunk(fill)
+        }
     }
 
     /// The per-chunk state the lowered instructions read and write.
@@ -28,6 +54,9 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
         var inputs: [UnsafeRawBufferPointer]
         /// One register per instruction: `chunkSize` elements of its dtype.
         var registers: [UnsafeMutableRawBufferPointer]
+        /// Where each instruction's values for the current chunk are (its register, or a
+        /// view of an input for contiguous loads).
+        var values: [UnsafeRawPointer]
         /// First point (row-major position in the index space) of the chunk.
         var start: Int
         /// Points in the chunk.
@@ -35,11 +64,16 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
         /// The index space.
         var shape: [Int]
 
-        /// The first `count` elements of register `n`.
-        func register(_ n: Int, _ dtype: DType) -> UnsafeMutableRawBufferPointer {
+        /// The first `count` elements of register `n`, for writing.
+        func register(_ n: Int, _ dtype: DType) -> UnsafeMutableRawBufferPointer { storage(n, dtype, count: count) }
+        /// The first `count` elements of register `n`'s storage.
+        func storage(_ n: Int, _ dtype: DType, count: Int) -> UnsafeMutableRawBufferPointer {
             UnsafeMutableRawBufferPointer(rebasing: registers[n][0..<(count * dtype.byteSize)])
         }
-        func read(_ n: Int, _ dtype: DType) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(register(n, dtype)) }
+        /// The values of instruction `n` at the chunk's points.
+        func read(_ n: Int, _ dtype: DType) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: values[n], count: count * dtype.byteSize)
+        }
     }
 
     /// Runs the kernel on host storage (called on the device queue).
@@ -52,6 +86,7 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
         var context = ChunkContext(
             inputs: inputs,
             registers: body.indices.map { UnsafeMutableRawBufferPointer(start: storage + $0 * registerBytes, count: registerBytes) },
+            values: body.indices.map { UnsafeRawPointer(storage + $0 * registerBytes) },
             start: 0, count: 0, shape: kernel.indexSpace)
         var accumulator: ReferenceAccumulator?
         if let r = kernel.reduction {
@@ -61,7 +96,17 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
         while start < total {
             context.start = start
             context.count = Swift.min(chunkSize, total - start)
-            for step in steps { try step(&context) }
+            for (n, l) in lowered.enumerated() {
+                switch l {
+                case .view(let input, let offset):
+                    let size = body[n].dtype.byteSize
+                    context.values[n] = inputs[input].baseAddress! + (start + offset) * size
+                case .invariant(let fill):
+                    if start == 0 { try fill(&context) }
+                case .perChunk(let fill):
+                    try fill(&context)
+                }
+            }
             if let accumulator {
                 let r = kernel.reduction!
                 try accumulator.combine(context.read(r.value, body[r.value].dtype), start: start, count: context.count)

@@ -27,9 +27,10 @@ public func atan2(_ y: Tensor, _ x: Tensor) -> Tensor {
 /// Elementwise floor division, rounding toward negative infinity as NumPy's `//`
 /// (`floorDivide(-7, 2) == -4`; the `/` operator truncates instead).
 ///
-/// For floats it is `floor(a / b)`; for signed integers the truncated quotient is corrected
-/// when the remainder is non-zero and the signs differ. Division of an integer by zero
-/// gives what `lax.div` gives on the device.
+/// For floats it follows `jnp.floor_divide`: `(a - fmod(a, b)) / b`, corrected by one when
+/// the remainder's sign differs from `b`'s, then rounded (so `inf // 2` is NaN as in NumPy).
+/// For signed integers the truncated quotient is corrected the same way. Division of an
+/// integer by zero gives what `lax.div` gives on the device.
 public func floorDivide(_ a: Tensor, _ b: Tensor) -> Tensor {
     let ab = Elementwise.promoteAndBroadcast("floorDivide", [a, b])
     let (x, y) = (ab[0], ab[1])
@@ -37,7 +38,13 @@ public func floorDivide(_ a: Tensor, _ b: Tensor) -> Tensor {
     case .bool:
         Elementwise.unsupported("floorDivide", x.dtype, "a numeric type")
     case .float16, .float32, .float64:
-        return Lax.unary(.floor, Lax.binary(.div, x, y))
+        let zero = Lax.full(0, shape: x.shape, dtype: x.dtype)
+        let mod = Lax.binary(.rem, x, y)
+        let quotient = Lax.binary(.div, Lax.binary(.sub, x, mod), y)
+        let adjust = Lax.binary(.and, Lax.compare(.ne, mod, zero),
+                                Lax.compare(.ne, Lax.unary(.sign, y), Lax.unary(.sign, mod)))
+        let one = Lax.full(1, shape: x.shape, dtype: x.dtype)
+        return Lax.unary(.round, Lax.select(adjust, onTrue: Lax.binary(.sub, quotient, one), onFalse: quotient))
     case .uint32:
         return Lax.binary(.div, x, y)
     case .int32, .int64:

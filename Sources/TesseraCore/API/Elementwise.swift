@@ -14,9 +14,16 @@ enum Elementwise {
     }
 
     /// The promoted dtype and weakness of operands, as `jnp.result_type`.
+    ///
+    /// One refinement over the lattice's defaults: a weak float meeting a strong 64-bit
+    /// integer gives float64, as in JAX, where int64 exists only with x64 enabled and weak
+    /// floats then default to float64 (`x_i64 * 2.5` is float64, `x_i32 * 2.5` float32).
     static func resultType(_ xs: [Tensor]) -> (DType, Bool) {
         guard var (dtype, weak) = xs.first.map({ ($0.dtype, $0.isWeaklyTyped) }) else { return (.float32, true) }
         for x in xs.dropFirst() { (dtype, weak) = promoteTypes(dtype, weak: weak, x.dtype, weak: x.isWeaklyTyped) }
+        if weak && dtype == .float32 && xs.contains(where: { $0.dtype == .int64 && !$0.isWeaklyTyped }) {
+            dtype = .float64
+        }
         return (dtype, weak)
     }
 
@@ -44,11 +51,11 @@ enum Elementwise {
         return Lax.compare(op, ab[0], ab[1])
     }
 
-    /// `x` as a floating-point tensor: integers and bools become float32, as `jnp` does
-    /// for `exp`, `sin`, ... (with JAX's default 32-bit types).
+    /// `x` as a floating-point tensor, as `jnp` does for `exp`, `sin`, ...: int64 becomes
+    /// float64 (JAX with x64 enabled), other integers and bools float32 (JAX's defaults).
     static func toFloat(_ x: Tensor) -> Tensor {
         if x.dtype.isFloatingPoint { return x }
-        return convert(x, to: .float32, weak: x.isWeaklyTyped)
+        return convert(x, to: x.dtype == .int64 ? .float64 : .float32, weak: x.isWeaklyTyped)
     }
 
     /// Stops with "<operation>: unsupported dtype <dtype> (...)" when `op` does not accept

@@ -5,17 +5,18 @@
 /// a.sum(); a.sum(axes: [0], keepDims: true); a.mean(); a.max(axes: [-1])
 /// ```
 /// Result dtypes follow JAX with its default 32-bit types: `sum` and `prod` of bool count
-/// in int32, other dtypes keep theirs; `mean` of integers or bools is float32; float16 is
+/// in int32, other dtypes keep theirs; `mean` of integers or bools is float32 (float64 for
+/// int64, as JAX with x64); float16 is
 /// accumulated in float32 by `mean`, `variance` and `std` and rounded back.
 extension Tensor {
     /// Sum over `axes` (an empty reduction gives 0).
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
-        reduce(.sum, "sum", axes: axes, keepDims: keepDims, operand: dtype == .bool ? Lax.convert(self, to: .int32) : self)
+        accumulating { reduce(.sum, "sum", axes: axes, keepDims: keepDims, operand: $0) }
     }
 
     /// Product over `axes` (an empty reduction gives 1).
     public func prod(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
-        reduce(.prod, "prod", axes: axes, keepDims: keepDims, operand: dtype == .bool ? Lax.convert(self, to: .int32) : self)
+        accumulating { reduce(.prod, "prod", axes: axes, keepDims: keepDims, operand: $0) }
     }
 
     /// Maximum over `axes`; NaN propagates. Reducing a zero-size axis stops (no identity).
@@ -48,12 +49,23 @@ extension Tensor {
         return Lax.convert(keepDims ? restoreAxes(m, axesList) : m, to: resultType)
     }
 
+    /// `body` applied to this tensor in its accumulation type (bool counts as int32, float16
+    /// is accumulated in float32 and rounded back, as `jnp.sum`).
+    func accumulating(_ body: (Tensor) -> Tensor) -> Tensor {
+        switch dtype {
+        case .bool: return body(Lax.convert(self, to: .int32))
+        case .float16: return Lax.convert(body(Lax.convert(self, to: .float32)), to: .float16)
+        case .int32, .int64, .uint32, .float32, .float64: return body(self)
+        }
+    }
+
     /// The dtype a mean is accumulated in and the dtype of the result.
     func meanTypes() -> (DType, DType) {
         switch dtype {
         case .float16: return (.float32, .float16)
         case .float32, .float64: return (dtype, dtype)
-        case .bool, .int32, .int64, .uint32: return (.float32, .float32)
+        case .int64: return (.float64, .float64)
+        case .bool, .int32, .uint32: return (.float32, .float32)
         }
     }
 

@@ -20,7 +20,8 @@ extension Tensor {
         return Lax.argReduce(op, self, axis: a)
     }
 
-    /// Running sum along `axis` (bool counts as int32); without an axis, of the flattened tensor.
+    /// Running sum along `axis` (bool counts as int32, float16 accumulates in float32); without
+    /// an axis, of the flattened tensor.
     ///
     /// ```swift
     /// Tensor.arange(4).cumsum(axis: 0)   // [0 1 3 6]
@@ -32,7 +33,7 @@ extension Tensor {
     private func cumulative(_ op: CumulativeOp, _ operation: String, axis: Int?) -> Tensor {
         guard let axis else { return flattened().cumulative(op, operation, axis: 0) }
         let a = normalizeAxis(axis, rank: rank, operation)
-        return Lax.cumulative(op, dtype == .bool ? Lax.convert(self, to: .int32) : self, axis: a)
+        return accumulating { Lax.cumulative(op, $0, axis: a) }
     }
 
     /// Sorted along `axis` (default the last), ascending, NaN last.

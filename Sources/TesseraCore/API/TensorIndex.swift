@@ -79,7 +79,7 @@ extension Range: TensorIndexConvertible where Bound == Int {
 }
 
 extension ClosedRange: TensorIndexConvertible where Bound == Int {
-    /// `a...b` is the slice `a:b+1` (`a...(-1)` runs to the end).
+    /// `a...b` is the slice `a:b+1` (`-3...(-1)` is the last three elements).
     public var tensorIndex: TensorIndex {
         TensorIndex(.slice(start: lowerBound, stop: upperBound == -1 ? nil : upperBound + 1, step: 1))
     }

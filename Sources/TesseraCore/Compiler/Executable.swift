@@ -71,6 +71,8 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
                      .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
                      .threefry2x32, .stopGradient:
                     steps.append(.primitive(eq))
+                case .collective(let op, let axisName, _):
+                    usageError("jit: \(op.primitiveName) over axis '\(axisName)' cannot be compiled into a program; collectives run only in the pmap runtime (call pmap on the function that uses them, with jit inside pmap rather than around it)")
                 }
             }
         }
@@ -141,7 +143,7 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
                 case .none:
                     var local = env
                     for eq in k.equations {
-                        let outs = Eager.apply(eq.primitive, eq.inputs.map { atom in
+                        let outs = apply(eq.primitive, eq.inputs.map { atom in
                             if case .variable(let v) = atom, let t = local[ObjectIdentifier(v)] { return t }
                             return read(atom)
                         })
@@ -154,7 +156,7 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
                     bindOutputs(k.outputs, runKernel(c, k, inputs))
                 }
             case .primitive(let eq):
-                bindOutputs(eq.outputs, Eager.apply(eq.primitive, eq.inputs.map(read)))
+                bindOutputs(eq.outputs, apply(eq.primitive, eq.inputs.map(read)))
             case .cond(let eq, let branches):
                 let ins = eq.inputs.map(read)
                 var index = Int(ins[0].readScalarForControlFlow(eq.primitive))
@@ -175,6 +177,26 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
             }
         }
         return jaxpr.outputs.map(read)
+    }
+
+    /// One primitive on this program's device (operands elsewhere are copied; literals and
+    /// operand-less primitives such as iota run here rather than on the default device).
+    func apply(_ primitive: Primitive, _ args: [Tensor]) -> [Tensor] {
+        let outTypes = ShapeRules.outputTypes(primitive, args.map(\.type))
+        for a in args {
+            if let f = a.base as? FailedArray { return outTypes.map { Tensor(base: FailedArray(type: $0, error: f.error)) } }
+        }
+        do {
+            let buffers = try args.map { try Eager.buffer(of: $0, on: device) }
+            let outs = try device.backend.execute(primitive, inputs: buffers, inputTypes: args.map(\.type),
+                                                  outputTypes: outTypes, on: device)
+            return zip(outs, outTypes).map { Tensor(base: DeviceArray(type: $1, device: device, buffer: $0)) }
+        } catch let e as TesseraError {
+            return outTypes.map { Tensor(base: FailedArray(type: $0, error: e)) }
+        } catch {
+            let e = TesseraError(.execution, "\(printedName(primitive)) on \(device): \(error)")
+            return outTypes.map { Tensor(base: FailedArray(type: $0, error: e)) }
+        }
     }
 
     private func runKernel(_ compiled: any CompiledKernel, _ k: Fusion.KernelStep, _ inputs: [Tensor]) -> [Tensor] {
@@ -208,7 +230,7 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
             for (k, y) in outs[carryCount...].enumerated() { ys[k].append(y) }
         }
         let stacked: [Tensor] = yTypes.enumerated().map { k, t in
-            if length == 0 { return Lax.full(0, shape: [0] + t.shape, dtype: t.dtype) }
+            if length == 0 { return Lax.full(0, shape: [0] + t.shape, dtype: t.dtype).to(body.device) }
             return Lax.stack(reverse ? Array(ys[k].reversed()) : ys[k], axis: 0)
         }
         return carry + stacked

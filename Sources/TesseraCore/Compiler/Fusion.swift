@@ -42,7 +42,7 @@ public enum Fusion {
         case .reduce:
             return .reduction
         case .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .gather, .scatter, .argReduce, .cumulative,
-             .sort, .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan:
+             .sort, .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan, .collective:
             return .opaque
         }
     }
@@ -95,9 +95,11 @@ public enum Fusion {
             clusters = roots.map { r in cluster(root: r, eqs: eqs, producerIndex: producerIndex, isLeaf: isLeaf) }
             var users: [Int: Int] = [:]
             for c in clusters { for i in c { users[i, default: 0] += 1 } }
+            // Store the shared value closest to its consumers first: its own producers are
+            // then usually no longer shared.
             let shared = users.filter { i, n in n > 1 && kind(eqs[i].primitive) == .elementwise && !isCheap(eqs[i]) }
-            if shared.isEmpty { break }
-            for (i, _) in shared { stored.insert(ObjectIdentifier(eqs[i].outputs[0])) }
+            guard let last = shared.keys.max() else { break }
+            stored.insert(ObjectIdentifier(eqs[last].outputs[0]))
         }
 
         // Steps in program order: opaque equations and kernel roots.

@@ -154,7 +154,7 @@ final class KernelBuilder {
             let m = try dims(map, of: v)
             return iotaValue(m[dimension], dtype: iotaType)
         case .reduce, .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .gather, .scatter, .argReduce,
-             .cumulative, .sort, .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan:
+             .cumulative, .sort, .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan, .collective:
             preconditionFailure("fusion: \(printedName(eq.primitive)) is not fusible")
         }
     }

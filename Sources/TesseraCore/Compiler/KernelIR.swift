@@ -26,13 +26,32 @@
 /// Swift loops, OpenCL to OpenCL C, Vulkan to GLSL. A kernel over a zero-size index space
 /// does no work (a reduction over zero elements yields the identity).
 ///
+/// The seed polynomial `-4 * x * x * x + 9 * x * x + 6 * x - 3` on `f32[3]`, and a
+/// reduction with its prologue plus a transposed element-wise kernel:
 /// ```
-/// kernel fused_0(in0: i32[]) -> (i32[]) over []
-///   %0 = load in0[0] : i32
-///   %1 = literal -4 : i32
-///   %2 = mul %0 %1 : i32
+/// kernel fused_0(in0: f32[3]) -> (f32[3]) over [3]
+///   %0 = literal -4.0 : f32
+///   %1 = load in0[0 + 1*i0] : f32
+///   %2 = mul %0 %1 : f32
+///   ...
+///   %13 = sub %11 %12 : f32
+///   store out0 <- %13
+/// kernel fused_0(in0: f32[2,3]) -> (f32[2]) over [2, 3] reducing reduce_sum axes [1] of %3 in f32
+///   %0 = load in0[0 + 3*i0 + 1*i1] : f32
+///   %1 = exp %0 : f32
+///   %2 = literal 2.0 : f32
+///   %3 = mul %1 %2 : f32
+/// kernel fused_1(in0: f32[2,3]) -> (f32[3,2]) over [3, 2]        // 3 * x.T
+///   %0 = load in0[0 + 1*i0 + 3*i1] : f32
+///   %1 = literal 3.0 : f32
+///   %2 = mul %0 %1 : f32
 ///   store out0 <- %2
 /// ```
+/// Rendering notes for code generators: evaluate instructions in order at each point (one
+/// work item per point, or per output element with an inner loop over the reduced axes);
+/// loads with strides equal to the row-major strides of the index space are contiguous; a
+/// load whose strides are all 0 is uniform across the kernel; `index` values and literals
+/// are uniform or cheap. Literals carry their dtype; bool is stored as one byte (0/1).
 public struct Kernel: Hashable, Sendable, CustomStringConvertible {
     /// A name for logs and generated source (`fused_0`).
     public var name: String

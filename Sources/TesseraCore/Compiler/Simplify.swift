@@ -137,7 +137,7 @@ public enum Simplifier {
                 return same(eq.inputs[0])
             case .unary, .compare, .select, .bitcastConvertType, .iota, .dynamicSlice, .dynamicUpdateSlice,
                  .pad, .concatenate, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
-                 .threefry2x32, .cond, .whileLoop, .scan:
+                 .threefry2x32, .cond, .whileLoop, .scan, .collective:
                 return nil
             }
         }

@@ -80,6 +80,8 @@ enum JaxprParams {
         case .scan(let body, let length, let reverse, let nConsts, let nCarry):
             return [("jaxpr", .jaxpr(body)), ("length", .text("\(length)")), ("num_carry", .text("\(nCarry)")),
                     ("num_consts", .text("\(nConsts)")), ("reverse", .text(bool(reverse))), ("unroll", .text("1"))]
+        case .collective(let op, let axisName, _):
+            return CollectiveRules.params(op, axisName: axisName).map { ($0.0, .text($0.1)) }
         }
     }
 }

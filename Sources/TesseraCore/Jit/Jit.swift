@@ -130,48 +130,58 @@ public final class JittedFunction3<A: TensorTree, B: TensorTree, C: TensorTree, 
     public var function: @Sendable (A, B, C) -> R { { [self] a, b, c in self(a, b, c) } }
 }
 
+/// The name of an unnamed jitted function in logs and messages: where `jit` was called.
+func defaultJitName(_ fileID: String, _ line: Int) -> String { "closure at \(fileID):\(line)" }
+
 /// Compiles `f` into fused kernels, cached per argument shapes, dtypes, weak types and
 /// device. Under another transformation (grad, vmap, an outer jit) the call inlines `f`.
 ///
 /// A tensor captured by `f` (not passed as an argument) is a constant baked into the
-/// compiled program. `name` appears in logs and error messages.
+/// compiled program. `name` appears in logs and error messages (default: the call site,
+/// `closure at Module/File.swift:12`).
 /// ```swift
 /// let fast = jit(f)
 /// fast(x).blockUntilReady()
 /// ```
-public func jit<A: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A) -> R, name: String = "f") -> JittedFunction<A, R> {
-    JittedFunction(f, name: name)
+public func jit<A: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A) -> R, name: String? = nil,
+    fileID: String = #fileID, line: Int = #line) -> JittedFunction<A, R> {
+    JittedFunction(f, name: name ?? defaultJitName(fileID, line))
 }
 
 /// `jit` of a function of two tensor trees.
 public func jit<A: TensorTree, B: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A, B) -> R,
-                                                              name: String = "f") -> JittedFunction2<A, B, R> {
-    JittedFunction2(f, name: name)
+                                                              name: String? = nil,
+    fileID: String = #fileID, line: Int = #line) -> JittedFunction2<A, B, R> {
+    JittedFunction2(f, name: name ?? defaultJitName(fileID, line))
 }
 
 /// `jit` of a function of three tensor trees.
 public func jit<A: TensorTree, B: TensorTree, C: TensorTree, R: TensorTree>(
-    _ f: @escaping @Sendable (A, B, C) -> R, name: String = "f") -> JittedFunction3<A, B, C, R> {
-    JittedFunction3(f, name: name)
+    _ f: @escaping @Sendable (A, B, C) -> R, name: String? = nil,
+    fileID: String = #fileID, line: Int = #line) -> JittedFunction3<A, B, C, R> {
+    JittedFunction3(f, name: name ?? defaultJitName(fileID, line))
 }
 
 /// `jit` returning a plain closure, for passing to other transformations
 /// (`grad(jit(f))`, `vmap(jit(f))`).
 @_disfavoredOverload
-public func jit<A: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A) -> R, name: String = "f") -> @Sendable (A) -> R {
-    JittedFunction(f, name: name).function
+public func jit<A: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A) -> R, name: String? = nil,
+    fileID: String = #fileID, line: Int = #line) -> @Sendable (A) -> R {
+    JittedFunction(f, name: name ?? defaultJitName(fileID, line)).function
 }
 
 /// `jit` of two arguments returning a plain closure.
 @_disfavoredOverload
 public func jit<A: TensorTree, B: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A, B) -> R,
-                                                              name: String = "f") -> @Sendable (A, B) -> R {
-    JittedFunction2(f, name: name).function
+                                                              name: String? = nil,
+    fileID: String = #fileID, line: Int = #line) -> @Sendable (A, B) -> R {
+    JittedFunction2(f, name: name ?? defaultJitName(fileID, line)).function
 }
 
 /// `jit` of three arguments returning a plain closure.
 @_disfavoredOverload
 public func jit<A: TensorTree, B: TensorTree, C: TensorTree, R: TensorTree>(
-    _ f: @escaping @Sendable (A, B, C) -> R, name: String = "f") -> @Sendable (A, B, C) -> R {
-    JittedFunction3(f, name: name).function
+    _ f: @escaping @Sendable (A, B, C) -> R, name: String? = nil,
+    fileID: String = #fileID, line: Int = #line) -> @Sendable (A, B, C) -> R {
+    JittedFunction3(f, name: name ?? defaultJitName(fileID, line)).function
 }

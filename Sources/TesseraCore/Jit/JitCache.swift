@@ -8,6 +8,12 @@ public struct JitSignature: Hashable, Sendable, CustomStringConvertible {
     /// The device id (`reference:0`).
     public let device: String
 
+    /// Creates a signature.
+    public init(types: [ShapedType], device: String) {
+        self.types = types
+        self.device = device
+    }
+
     /// `(f32[10], i32[]) on reference:0`
     public var description: String {
         "(" + types.map { $0.description + ($0.weakType ? "{weak}" : "") }.joined(separator: ", ") + ") on \(device)"
@@ -17,10 +23,15 @@ public struct JitSignature: Hashable, Sendable, CustomStringConvertible {
     public func reason(comparedTo old: JitSignature) -> String {
         if device != old.device { return "new device \(device) != \(old.device)" }
         if types.count != old.types.count { return "new argument count \(types.count) != \(old.types.count)" }
-        for (n, o) in zip(types, old.types) where n != o {
-            if n.shape != o.shape { return "new shape \(n) != \(o)" }
-            if n.dtype != o.dtype { return "new dtype \(n) != \(o)" }
-            return "new weak type \(n){weak=\(n.weakType)} != \(o){weak=\(o.weakType)}"
+        for (k, (n, o)) in zip(types, old.types).enumerated() where n != o {
+            var what: [String] = []
+            if n.shape != o.shape { what.append("shape") }
+            if n.dtype != o.dtype { what.append("dtype") }
+            let prefix = types.count > 1 ? "argument \(k): " : ""
+            if what.isEmpty {
+                return prefix + "new weak type \(n){weak=\(n.weakType)} != \(o){weak=\(o.weakType)}"
+            }
+            return prefix + "new " + what.joined(separator: " and ") + " \(n) != \(o)"
         }
         return "new signature"
     }

@@ -86,4 +86,11 @@ public enum Primitive: Hashable, Sendable {
     case whileLoop(cond: ClosedJaxpr, body: ClosedJaxpr, condConstCount: Int, bodyConstCount: Int)
     /// `scan(consts..., carry..., xs...)` -> `(carry..., ys...)` over `length` steps.
     case scan(body: ClosedJaxpr, length: Int, reverse: Bool, constCount: Int, carryCount: Int)
+
+    // MARK: collectives
+
+    /// A collective over the named axis `axisName` of `axisSize` participants (`psum(x)`,
+    /// `all_gather(x)`, `axis_index()`, ...). Run by the `pmap` runtime between compiled
+    /// segments, never by a backend's `execute`.
+    case collective(CollectiveOp, axisName: String, axisSize: Int)
 }

@@ -30,6 +30,7 @@ public func printedName(_ primitive: Primitive) -> String {
     case .cond: return "cond"
     case .whileLoop: return "while"
     case .scan: return "scan"
+    case .collective(let op, _, _): return op.primitiveName
     }
 }
 
@@ -42,8 +43,14 @@ extension Primitive {
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .reshape, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
-             .threefry2x32, .stopGradient:
+             .threefry2x32, .stopGradient, .collective:
             return false
         }
+    }
+
+    /// Whether the primitive is a collective (run by the `pmap` runtime).
+    public var isCollective: Bool {
+        if case .collective = self { return true }
+        return false
     }
 }

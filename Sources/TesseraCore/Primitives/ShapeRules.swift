@@ -298,6 +298,23 @@ public enum ShapeRules {
             }
             let ys = outs[nCarry...].map { ShapedType([length] + $0.shape, $0.dtype) }
             return carry.map(\.strong) + ys
+
+        case .collective(let op, _, let n):
+            switch op {
+            case .axisIndex:
+                expectCount(0)
+                return [ShapedType([], .int32)]
+            case .psum, .pmax, .pmin, .ppermute:
+                expectCount(1)
+                if case .ppermute = op {} else if inputs[0].dtype == .bool { fail("unsupported dtype bool (expects a numeric type)") }
+                return [inputs[0].strong]
+            case .allGather(let axis):
+                expectCount(1)
+                if axis < 0 || axis > inputs[0].rank { fail("axis \(axis) is out of bounds for a result of rank \(inputs[0].rank + 1)") }
+                var shape = inputs[0].shape
+                shape.insert(n, at: axis)
+                return [ShapedType(shape, inputs[0].dtype)]
+            }
         }
     }
 

@@ -39,7 +39,7 @@ enum ControlFlowEvaluation {
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .reshape, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
-             .threefry2x32, .stopGradient:
+             .threefry2x32, .stopGradient, .collective:
             preconditionFailure("\(printedName(primitive)) is not a control-flow primitive")
         }
     }

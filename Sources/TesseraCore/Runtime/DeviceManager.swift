@@ -16,6 +16,9 @@ public final class DeviceManager: Sendable {
     }
     private let state = Mutex(State())
 
+    /// Creates a manager with no backends (for embedders and tests; programs use `shared`).
+    public init() {}
+
     /// Registers a backend (in priority order of registration). Registering a second
     /// backend of the same name replaces the first.
     public func register(_ backend: any Backend) {

@@ -17,6 +17,9 @@ public enum Eager {
     public static func apply(_ primitive: Primitive, _ args: [Tensor]) -> [Tensor] {
         let inTypes = args.map(\.type)
         let outTypes = ShapeRules.outputTypes(primitive, inTypes)
+        if case .collective(let op, let axisName, _) = primitive {
+            usageError("\(op.primitiveName): the collective over axis '\(axisName)' can only run inside pmap(f, axisName: \"\(axisName)\"); it reached eager execution (is it used under jit or grad outside the pmapped function?)")
+        }
         if primitive.isControlFlow {
             return ControlFlowEvaluation.run(primitive, args)
         }

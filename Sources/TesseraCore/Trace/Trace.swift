@@ -58,6 +58,8 @@ public final class TraceStack: @unchecked Sendable {
     /// The innermost trace that stages every operation, even on constants (jit's):
     /// operations on concrete values under `jit` are recorded, not run.
     public private(set) var dynamicTrace: Trace?
+    /// Named axes in scope for collectives (`pmap`'s axis), innermost last.
+    public internal(set) var namedAxes: [(name: String, size: Int)] = []
 
     private static let key: pthread_key_t = {
         var k = pthread_key_t()

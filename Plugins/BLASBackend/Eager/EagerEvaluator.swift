@@ -50,8 +50,8 @@ enum EagerEvaluator {
         case .iota, .bitcastConvertType, .reshape, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev,
              .gather, .scatter, .argReduce, .cumulative, .sort, .threefry2x32, .stopGradient:
             break
-        case .cond, .whileLoop, .scan:
-            preconditionFailure("blas: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation)")
+        case .cond, .whileLoop, .scan, .collective:
+            preconditionFailure("blas: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }
         try PrimitiveEvaluator.evaluate(primitive, x, types, out, outTypes)
     }

@@ -21,6 +21,23 @@ let package = Package(
             path: "Benchmarks/EagerOps",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // The BLAS backend against plain C loops and raw OpenBLAS in one run.
+        .target(
+            name: "BLASPeers",
+            path: "Benchmarks/BLASPeers",
+            cSettings: [.unsafeFlags(["-O3"])],
+            linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("pthread")]
+        ),
+        .executableTarget(
+            name: "BLASBenchmarks",
+            dependencies: [
+                "BLASPeers",
+                .product(name: "Tessera", package: "Tessera"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/BLAS",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,9 +6,9 @@ import TesseraCore
 /// anything is enqueued); `run` runs on the device queue. Both are exhaustive switches
 /// over `Primitive`, without `default:`. Control-flow primitives never reach a backend:
 /// the core evaluates them (`ControlFlowEvaluation`).
-enum PrimitiveEvaluator {
+package enum PrimitiveEvaluator {
     /// Throws at once for a request the reference backend cannot serve.
-    static func validate(_ primitive: Primitive, inputTypes: [ShapedType], outputTypes: [ShapedType]) throws {
+    package static func validate(_ primitive: Primitive, inputTypes: [ShapedType], outputTypes: [ShapedType]) throws {
         switch primitive {
         case .dotGeneral:
             if inputTypes[0].dtype == .bool || outputTypes[0].dtype == .bool {
@@ -26,7 +26,7 @@ enum PrimitiveEvaluator {
 
     /// The index of the input whose buffer is the output unchanged (reshape and
     /// stop_gradient keep the row-major bytes), if any. Buffers are immutable, so sharing is safe.
-    static func aliasedInput(_ primitive: Primitive) -> Int? {
+    package static func aliasedInput(_ primitive: Primitive) -> Int? {
         switch primitive {
         case .reshape, .stopGradient: return 0
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
@@ -48,7 +48,7 @@ enum PrimitiveEvaluator {
     }
 
     /// Evaluates on raw storage (also usable by compiled kernels and tests).
-    static func evaluate(_ primitive: Primitive, _ x: [UnsafeRawBufferPointer], _ types: [ShapedType],
+    package static func evaluate(_ primitive: Primitive, _ x: [UnsafeRawBufferPointer], _ types: [ShapedType],
                          _ out: [UnsafeMutableRawBufferPointer], _ outTypes: [ShapedType]) throws {
         switch primitive {
         case .unary(let op):

@@ -55,7 +55,7 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
                 let l = StridedLoad(map: map, indexSpace: space, elementSize: inst.dtype.byteSize)
                 loads[n] = l
                 uniform[n] = l.isUniform
-            case .index, .unary, .binary, .compare, .select, .convert, .bitcast: break
+            case .index, .unary, .binary, .compare, .select, .convert, .bitcast, .accumulator: break
             }
         }
         var homes = [Home?](repeating: nil, count: body.count)
@@ -166,7 +166,8 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
             }
             let size = dtype.byteSize
             return { v, count in v[n].copyMemory(from: v[x], byteCount: count * size) }
-        case .load, .literal, .index:
+        case .load, .literal, .index, .accumulator:
+            // The BLAS backend does not opt into reduction epilogues, so `accumulator` never occurs.
             preconditionFailure("blas: \(inst.op) is not an element-wise instruction")
         }
     }

@@ -17,7 +17,7 @@ ys = np.array([0.0, 2.0, 0.5, 3.0, 0.25, 1.0, 0.0])
 big = np.array([[1000.0, 1001.0, 999.0], [-np.inf, 0.0, 1.0]])
 def L(v): return [("nan" if np.isnan(t) else ("inf" if t == np.inf else ("-inf" if t == -np.inf else float(t)))) for t in np.asarray(v).ravel()]
 special = dict(x=L(x), pos=L(pos), unit=L(unit), prob=L(prob), xs=L(xs), ys=L(ys), big=L(big),
-    logsumexp_all=float(sp.logsumexp(x)), logsumexp_axis1=L(sp.logsumexp(x, axis=1)),
+    logsumexp_all=L(sp.logsumexp(x)), logsumexp_axis1=L(sp.logsumexp(x, axis=1)),
     logsumexp_big=L(sp.logsumexp(big, axis=1)),
     gammaln=L(sp.gammaln(pos)), digamma=L(sp.digamma(pos)), erfinv=L(sp.erfinv(unit)),
     xlogy=L(sp.xlogy(xs, ys)), xlog1py=L(sp.xlog1py(xs, ys)), logit=L(sp.logit(prob)), expit=L(sp.expit(x)))

@@ -12,8 +12,9 @@ public enum NN {
     public static func gelu(_ x: Tensor, approximate: Bool = true) -> Tensor {
         let x = Special.floating(x)
         if approximate {
-            let c = Tensor.fullLike(x, (2 / Double.pi).squareRoot())
-            return 0.5 * x * (1 + tanh(c * (x + 0.044715 * x * x * x)))
+            // Constants as tensors of x's dtype: a weak float literal is rounded to float32 first.
+            let c = Tensor.fullLike(x, (2 / Double.pi).squareRoot()), k = Tensor.fullLike(x, 0.044715)
+            return 0.5 * x * (1 + tanh(c * (x + k * x * x * x)))
         }
         return 0.5 * x * (1 + erf(x * Tensor.fullLike(x, 1 / 2.0.squareRoot())))
     }

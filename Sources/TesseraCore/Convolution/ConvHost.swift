@@ -18,40 +18,45 @@ enum ConvHost {
         let inSpatial = (0..<k).map { lhsShape[dn.lhsSpec[$0 + 2]] }
         let window = (0..<k).map { rhsShape[dn.rhsSpec[$0 + 2]] }
         let outSpatial = (0..<k).map { outShape[dn.outSpec[$0 + 2]] }
-        let windowCount = window.reduce(1, *), outSpatialCount = outSpatial.reduce(1, *)
         var out = [Double](repeating: 0, count: outShape.reduce(1, *))
-        if windowCount == 0 || inI == 0 { return out }
+        if out.isEmpty || window.contains(0) || inI == 0 { return out }
 
-        /// Multi-index of `flat` in a row-major box of `sizes`.
-        func unflatten(_ flat: Int, _ sizes: [Int]) -> [Int] {
-            var idx = [Int](repeating: 0, count: sizes.count), r = flat
-            for d in stride(from: sizes.count - 1, through: 0, by: -1) {
-                idx[d] = r % sizes[d]
-                r /= sizes[d]
+        // inputOffset[d][p * window[d] + kd]: the lhs element offset along spatial axis d read
+        // by output position p and window offset kd, or -1 for padding and dilation holes.
+        let inputOffset: [[Int]] = (0..<k).map { d in
+            var table = [Int](repeating: -1, count: outSpatial[d] * window[d])
+            for pos in 0..<outSpatial[d] {
+                for kd in 0..<window[d] {
+                    let dilated = pos * p.windowStrides[d] + kd * p.rhsDilation[d] - p.padding[d].low
+                    guard dilated >= 0, dilated % p.lhsDilation[d] == 0, dilated / p.lhsDilation[d] < inSpatial[d] else { continue }
+                    table[pos * window[d] + kd] = (dilated / p.lhsDilation[d]) * ls[dn.lhsSpec[d + 2]]
+                }
             }
-            return idx
+            return table
         }
-        let windowOffsets = (0..<windowCount).map { unflatten($0, window) }
+        // Every window offset as a multi-index, with its rhs element offset.
+        let windowIndices = multiIndices(window)
+        let rhsWindowOffset = windowIndices.map { idx in (0..<k).reduce(0) { $0 + idx[$1] * rs[dn.rhsSpec[$1 + 2]] } }
+        let outPositions = multiIndices(outSpatial)
+        let lhsFeatureStride = ls[dn.lhsSpec[1]], rhsInStride = rs[dn.rhsSpec[1]]
+
         for n in 0..<outN {
             for o in 0..<outO {
                 let fg = o / perFeatureGroup, bg = o / perBatchGroup
-                let lhsBatch = bg * (lhsN / p.batchGroupCount) + n
-                for flatP in 0..<outSpatialCount {
-                    let pos = unflatten(flatP, outSpatial)
+                let lhsBase = (bg * (lhsN / p.batchGroupCount) + n) * ls[dn.lhsSpec[0]] + fg * inI * lhsFeatureStride
+                let rhsBase = o * rs[dn.rhsSpec[0]]
+                for pos in outPositions {
                     var acc = 0.0
-                    windows: for kIdx in windowOffsets {
-                        var lhsOffset = lhsBatch * ls[dn.lhsSpec[0]]
-                        var rhsOffset = o * rs[dn.rhsSpec[0]]
+                    windows: for (w, kIdx) in windowIndices.enumerated() {
+                        var lhsOffset = lhsBase
                         for d in 0..<k {
-                            let dilatedPos = pos[d] * p.windowStrides[d] + kIdx[d] * p.rhsDilation[d] - p.padding[d].low
-                            if dilatedPos < 0 || dilatedPos % p.lhsDilation[d] != 0 { continue windows }
-                            let x = dilatedPos / p.lhsDilation[d]
-                            if x >= inSpatial[d] { continue windows }
-                            lhsOffset += x * ls[dn.lhsSpec[d + 2]]
-                            rhsOffset += kIdx[d] * rs[dn.rhsSpec[d + 2]]
+                            let offset = inputOffset[d][pos[d] * window[d] + kIdx[d]]
+                            if offset < 0 { continue windows }
+                            lhsOffset += offset
                         }
+                        let rhsOffset = rhsBase + rhsWindowOffset[w]
                         for i in 0..<inI {
-                            acc += lhs[lhsOffset + (fg * inI + i) * ls[dn.lhsSpec[1]]] * rhs[rhsOffset + i * rs[dn.rhsSpec[1]]]
+                            acc += lhs[lhsOffset + i * lhsFeatureStride] * rhs[rhsOffset + i * rhsInStride]
                         }
                     }
                     var outOffset = n * os[dn.outSpec[0]] + o * os[dn.outSpec[1]]
@@ -61,5 +66,12 @@ enum ConvHost {
             }
         }
         return out
+    }
+
+    /// Every multi-index of a row-major box of `sizes`, in order.
+    static func multiIndices(_ sizes: [Int]) -> [[Int]] {
+        var result: [[Int]] = [[]]
+        for s in sizes { result = result.flatMap { prefix in (0..<s).map { prefix + [$0] } } }
+        return result
     }
 }

@@ -116,7 +116,7 @@ public enum Linalg {
     /// `a` as a floating-point stack of matrices (rank >= 2).
     static func matrix(_ a: Tensor, _ name: String) -> Tensor {
         if a.rank < 2 { usageError("\(name): expects a matrix or a stack of matrices (rank >= 2), got shape \(shapeString(a.shape))") }
-        return Special.floating(a).asType(Special.floating(a).dtype)
+        return Special.floating(a)
     }
 
     /// `a` as a floating-point stack of square matrices.

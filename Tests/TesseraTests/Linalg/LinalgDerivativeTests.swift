@@ -40,6 +40,16 @@ struct LinalgDerivativeTests {
         GradientCheck.check("lu", inputs: [a]) { let (_, l, u) = Linalg.lu($0[0]); return l + u }
     }
 
+    @Test("second order: the gradient of log|det| is inv(a)ᵀ, and it differentiates again (float64)")
+    func secondOrder() {
+        let a = Self.general(3, seed: 41), s = Self.spd(3, seed: 42)
+        let g = grad({ (m: Tensor) in Linalg.slogdet(m).logAbsDet })(a)
+        expectClose(g.doubles, Linalg.inv(a).T.doubles, rtol: 1e-10, atol: 1e-10, "grad log|det| = inv(a)ᵀ")
+        GradientCheck.check("grad of log|det|", inputs: [a]) { grad({ (m: Tensor) in Linalg.slogdet(m).logAbsDet })($0[0]) }
+        GradientCheck.check("grad of cholesky sum", inputs: [s]) { grad({ (m: Tensor) in (Linalg.cholesky(m) * Linalg.cholesky(m)).sum() })($0[0]) }
+        GradientCheck.check("grad of eigenvalues", inputs: [s]) { grad({ (m: Tensor) in (Linalg.eigh(m).eigenvalues * Tensor([1, 2, 3] as [Double])).sum() })($0[0]) }
+    }
+
     @Test("qr, eigh, svd (sign-invariant functions of the factors)")
     func decompositionGradients() {
         var rng = TestRandom(seed: 5)

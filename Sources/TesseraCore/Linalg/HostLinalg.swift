@@ -219,8 +219,26 @@ enum HostLinalg {
         let order = (0..<n).sorted { norms[$0] > norms[$1] }
         var u = [Double](repeating: 0, count: m * n), vt = [Double](repeating: 0, count: n * n)
         for (k, c) in order.enumerated() {
-            for i in 0..<m { u[i * n + k] = norms[c] > 0 ? w[i * n + c] / norms[c] : (i == k ? 1 : 0) }
+            for i in 0..<m { u[i * n + k] = norms[c] > 0 ? w[i * n + c] / norms[c] : 0 }
             for j in 0..<n { vt[k * n + j] = v[j * n + c] }
+        }
+        // Columns of u for zero singular values: complete an orthonormal set (Gram-Schmidt
+        // on the standard basis), as LAPACK returns orthonormal factors for rank-deficient input.
+        var candidate = 0
+        for (k, c) in order.enumerated() where !(norms[c] > 0) {
+            while candidate < m {
+                var col = (0..<m).map { $0 == candidate ? 1.0 : 0.0 }
+                candidate += 1
+                for j in 0..<n where j != k {
+                    let dot = (0..<m).reduce(0.0) { $0 + u[$1 * n + j] * col[$1] }
+                    for i in 0..<m { col[i] -= dot * u[i * n + j] }
+                }
+                let norm = col.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                if norm > 1e-8 {
+                    for i in 0..<m { u[i * n + k] = col[i] / norm }
+                    break
+                }
+            }
         }
         return (order.map { norms[$0] }, u, vt)
     }

@@ -71,6 +71,11 @@ struct LinalgValueTests {
         let factor = Linalg.cholesky(indefinite).doubles
         #expect(factor.allSatisfy { $0.isNaN })
         let singular = Tensor([1, 2, 2, 4] as [Double], shape: [2, 2])
+        // Rank-deficient svd still has orthonormal factors.
+        let rankOne = Tensor([1, 2, 2, 4, 3, 6] as [Double], shape: [3, 2])
+        let (ru, rs, rvt) = Linalg.svd(rankOne)
+        expectClose(matmul(ru.T, ru).doubles, Tensor.eye(2, dtype: .float64).doubles, rtol: 1e-12, atol: 1e-12, "rank-deficient uᵀu")
+        expectClose(matmul(ru * rs.reshaped([1, 2]), rvt).doubles, rankOne.doubles, rtol: 1e-12, atol: 1e-12, "rank-deficient u s vt")
         let det = Linalg.det(singular).item(Double.self)
         #expect(det == 0)
     }

@@ -33,11 +33,12 @@ public enum Linalg {
         return (M.mT(M.permutationMatrix(perm, a.dtype)), l, M.triu(packed))
     }
 
-    /// Solves `a x = b` for square `a`; `b` is `[..., n]` or `[..., n, k]` (by LU with partial pivoting).
+    /// Solves `a x = b` for square `a`; `b` is a vector `[n]` or matrices `[..., n, k]`, batch axes
+    /// broadcast (by LU with partial pivoting).
     public static func solve(_ a: Tensor, _ b: Tensor) -> Tensor {
         var (a, b) = promoted(square(a, "solve"), b)
         let n = a.shape[a.rank - 1]
-        let vector = b.rank == a.rank - 1
+        let vector = b.rank == 1   // as NumPy 2 and JAX: only a 1-D b is a vector
         if vector { b = Lax.expandDims(b, axis: b.rank) }
         if b.rank < 2 || b.shape[b.rank - 2] != n {
             usageError("solve: b of shape \(shapeString(b.shape)) does not match a of shape \(shapeString(a.shape))")

@@ -100,6 +100,12 @@ public enum Linalg {
         return (u, s, vt)
     }
 
+    /// The eigenvalues (ascending) of symmetric matrices, as `jnp.linalg.eigvalsh`.
+    public static func eigvalsh(_ a: Tensor) -> Tensor { eigh(a).eigenvalues }
+
+    /// The singular values (descending), as `jnp.linalg.svdvals`.
+    public static func svdvals(_ a: Tensor) -> Tensor { svd(a).s }
+
     /// `(a + aᵀ) / 2`.
     static func symmetrized(_ a: Tensor) -> Tensor {
         Lax.binary(.mul, Lax.binary(.add, a, M.mT(a)), Lax.full(0.5, shape: a.shape, dtype: a.dtype))

@@ -50,6 +50,15 @@ struct LinalgDerivativeTests {
         GradientCheck.check("grad of eigenvalues", inputs: [s]) { grad({ (m: Tensor) in (Linalg.eigh(m).eigenvalues * Tensor([1, 2, 3] as [Double])).sum() })($0[0]) }
     }
 
+    @Test("gradients of eigenvalue and singular-value sums stay finite for repeated values")
+    func repeatedValues() {
+        let eye = Tensor.eye(3, dtype: .float64)
+        let g = grad({ (m: Tensor) in Linalg.eigvalsh(m).sum() })(eye)
+        expectClose(g.doubles, eye.doubles, rtol: 1e-12, atol: 1e-12, "d trace / da = I")
+        let gs = grad({ (m: Tensor) in Linalg.svdvals(m).sum() })(eye * Tensor(2.0))
+        expectClose(gs.doubles, eye.doubles, rtol: 1e-12, atol: 1e-12, "d nuclear norm / da = u vᵀ = I")
+    }
+
     @Test("qr, eigh, svd (sign-invariant functions of the factors)")
     func decompositionGradients() {
         var rng = TestRandom(seed: 5)

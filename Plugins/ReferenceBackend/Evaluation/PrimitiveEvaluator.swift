@@ -19,6 +19,7 @@ package enum PrimitiveEvaluator {
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort,
              .threefry2x32, .stopGradient:
             return
+        case .convGeneralDilated, .linalg: return
         case .cond, .whileLoop, .scan, .collective:
             preconditionFailure("reference: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }
@@ -29,6 +30,7 @@ package enum PrimitiveEvaluator {
     package static func aliasedInput(_ primitive: Primitive) -> Int? {
         switch primitive {
         case .reshape, .stopGradient: return 0
+        case .convGeneralDilated, .linalg: return nil
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort,
@@ -101,6 +103,7 @@ package enum PrimitiveEvaluator {
             try DotGeneralKernel.run(x[0], types[0], x[1], types[1], dimensionNumbers: dn, outType: outTypes[0], out[0])
         case .threefry2x32:
             ThreefryKernel.run(x[0], x[1], x[2], x[3], out[0], out[1])
+        case .convGeneralDilated, .linalg: HostEvaluation.run(primitive, inputs: x, inputTypes: types, outputs: out, outputTypes: outTypes)
         case .cond, .whileLoop, .scan, .collective:
             preconditionFailure("reference: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }

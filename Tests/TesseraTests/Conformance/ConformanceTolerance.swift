@@ -55,6 +55,7 @@ enum ConformanceTolerance: Equatable, CustomStringConvertible {
             return op == .cumsum || op == .cumprod ? accumulation : .exact
         case .dotGeneral:
             return accumulation
+        case .convGeneralDilated, .linalg: return accumulation
         case .scatter(_, let mode):
             return mode == .add || mode == .mul ? accumulation : .exact
         case .compare, .select, .convertElementType, .bitcastConvertType, .iota, .broadcastInDim, .reshape,

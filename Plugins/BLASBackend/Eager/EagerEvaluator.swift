@@ -50,6 +50,9 @@ enum EagerEvaluator {
         case .iota, .bitcastConvertType, .reshape, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev,
              .gather, .scatter, .argReduce, .cumulative, .sort, .threefry2x32, .stopGradient:
             break
+        case .convGeneralDilated, .linalg:
+            // Plain-Swift host implementations on this device's memory (not yet LAPACK / im2col+gemm).
+            break
         case .cond, .whileLoop, .scan, .collective:
             preconditionFailure("blas: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }

@@ -13,6 +13,15 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "Transformations",
+            dependencies: [
+                .product(name: "Tessera", package: "Tessera"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/Transformations",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
             name: "EagerOps",
             dependencies: [
                 .product(name: "Tessera", package: "Tessera"),

@@ -40,10 +40,13 @@ let package = Package(
             ],
             path: "Plugins/ReferenceBackend"
         ),
+        .target(name: "KernelSource", dependencies: ["TesseraCore"], path: "Plugins/KernelSource"),
+        .target(name: "OpenCLBackend", dependencies: ["TesseraCore", "KernelSource", "COpenCL"],
+                path: "Plugins/OpenCLBackend"),
         .target(name: "TesseraBootstrap", path: "Sources/TesseraBootstrap"),
         .target(
             name: "Tessera",
-            dependencies: ["TesseraCore", "ReferenceBackend", "TesseraBootstrap"],
+            dependencies: ["TesseraCore", "ReferenceBackend", "OpenCLBackend", "TesseraBootstrap"],
             path: "Sources/Tessera"
         ),
         .executableTarget(

@@ -4,7 +4,8 @@ import TesseraCore
 /// specification the other backends are tested against.
 ///
 /// Execution is asynchronous: each device has one serial queue (`ReferenceQueue`);
-/// `execute` checks the request, allocates the outputs, enqueues the work and returns.
+/// `execute` checks the request, allocates the outputs, enqueues the work and returns
+/// (a small operation on an idle queue runs at once instead: see `ReferenceQueue.submit`).
 /// `waitUntilReady` and `download` wait, and rethrow an error raised on the queue.
 public final class ReferenceBackend: Backend, @unchecked Sendable {
     /// The process-wide instance.
@@ -61,7 +62,8 @@ public final class ReferenceBackend: Backend, @unchecked Sendable {
         try PrimitiveEvaluator.validate(primitive, inputTypes: inputTypes, outputTypes: outputTypes)
         if let alias = PrimitiveEvaluator.aliasedInput(primitive) { return [ins[alias]] }
         let outs = try outputTypes.map { try ReferenceBuffer(byteCount: $0.byteCount) }
-        queues[device.index].enqueue(inputs: ins, outputs: outs) {
+        let bytes = inputTypes.reduce(0) { $0 + $1.byteCount } + outputTypes.reduce(0) { $0 + $1.byteCount }
+        queues[device.index].submit(inputs: ins, outputs: outs, bytes: bytes) {
             try PrimitiveEvaluator.run(primitive, inputs: ins, inputTypes: inputTypes,
                                        outputs: outs, outputTypes: outputTypes)
         }

@@ -39,8 +39,8 @@ enum DotGeneralKernel {
             try rAcc.withUnsafeBytes { r in
                 try product.withUnsafeMutableBytes { p in
                     switch accumulator {
-                    case .float32: multiply(l, r, p, b, m, k, n, Float.self, { $0 + $1 * $2 })
-                    case .float64: multiply(l, r, p, b, m, k, n, Double.self, { $0 + $1 * $2 })
+                    case .float32: multiplyFloat(l, r, p, b, m, k, n)
+                    case .float64: multiplyDouble(l, r, p, b, m, k, n)
                     case .int32: multiply(l, r, p, b, m, k, n, Int32.self, { $0 &+ $1 &* $2 })
                     case .int64: multiply(l, r, p, b, m, k, n, Int64.self, { $0 &+ $1 &* $2 })
                     case .uint32: multiply(l, r, p, b, m, k, n, UInt32.self, { $0 &+ $1 &* $2 })
@@ -80,6 +80,57 @@ enum DotGeneralKernel {
                     var j = 0
                     while j < n {
                         row[j] = fma(row[j], a, rrow[j])
+                        j += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// `multiply` for Float with the arithmetic written out (no closure call per element,
+    /// so it is fast in debug builds too).
+    static func multiplyFloat(_ lRaw: UnsafeRawBufferPointer, _ rRaw: UnsafeRawBufferPointer,
+                              _ pRaw: UnsafeMutableRawBufferPointer, _ b: Int, _ m: Int, _ k: Int, _ n: Int) {
+        guard b * m * n > 0 else { return }
+        let p = pRaw.baseAddress!.assumingMemoryBound(to: Float.self)
+        p.update(repeating: 0, count: b * m * n)
+        guard k > 0 else { return }
+        let l = lRaw.baseAddress!.assumingMemoryBound(to: Float.self)
+        let r = rRaw.baseAddress!.assumingMemoryBound(to: Float.self)
+        for batch in 0..<b {
+            for i in 0..<m {
+                let row = p + (batch * m + i) * n
+                for kk in 0..<k {
+                    let a = l[(batch * m + i) * k + kk]
+                    let rrow = r + (batch * k + kk) * n
+                    var j = 0
+                    while j < n {
+                        row[j] += a * rrow[j]
+                        j += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// `multiply` for Double with the arithmetic written out.
+    static func multiplyDouble(_ lRaw: UnsafeRawBufferPointer, _ rRaw: UnsafeRawBufferPointer,
+                               _ pRaw: UnsafeMutableRawBufferPointer, _ b: Int, _ m: Int, _ k: Int, _ n: Int) {
+        guard b * m * n > 0 else { return }
+        let p = pRaw.baseAddress!.assumingMemoryBound(to: Double.self)
+        p.update(repeating: 0, count: b * m * n)
+        guard k > 0 else { return }
+        let l = lRaw.baseAddress!.assumingMemoryBound(to: Double.self)
+        let r = rRaw.baseAddress!.assumingMemoryBound(to: Double.self)
+        for batch in 0..<b {
+            for i in 0..<m {
+                let row = p + (batch * m + i) * n
+                for kk in 0..<k {
+                    let a = l[(batch * m + i) * k + kk]
+                    let rrow = r + (batch * k + kk) * n
+                    var j = 0
+                    while j < n {
+                        row[j] += a * rrow[j]
                         j += 1
                     }
                 }

@@ -16,10 +16,20 @@ enum IndexArithmetic {
         return true
     }
 
-    /// The loads of a kernel that are not contiguous: (instruction number, map).
+    /// Whether the row-major position of a point is at hand: always for pointwise kernels
+    /// (`p`), and for reductions over the trailing axes (`m * R + r`).
+    static func positionAvailable(_ kernel: Kernel) -> Bool {
+        guard let r = kernel.reduction else { return true }
+        let rank = kernel.indexSpace.count
+        return r.axes == Array((rank - r.axes.count)..<rank)
+    }
+
+    /// The loads rendered with offset and strides (all but the contiguous ones that can
+    /// use the point's position): (instruction number, map).
     static func stridedLoads(_ kernel: Kernel) -> [(Int, KernelIndexMap)] {
-        kernel.body.enumerated().compactMap { n, inst in
-            if case .load(_, let map) = inst.op, !isContiguous(map, kernel.indexSpace) { return (n, map) }
+        let available = positionAvailable(kernel)
+        return kernel.body.enumerated().compactMap { n, inst in
+            if case .load(_, let map) = inst.op, !(available && isContiguous(map, kernel.indexSpace)) { return (n, map) }
             return nil
         }
     }
@@ -76,7 +86,7 @@ enum IndexArithmetic {
         var lines = ["\(indexType) \(prefix)q = \(position);"]
         for j in stride(from: dims.count - 1, through: first, by: -1) {
             let k = dims[j]
-            if j == first {
+            if j == 0 {
                 lines.append("const \(indexType) i\(k) = \(prefix)q;")
             } else {
                 lines.append("const \(indexType) i\(k) = \(prefix)q % \(size(k)); \(prefix)q = \(prefix)q / \(size(k));")

@@ -60,10 +60,9 @@ public struct KernelSourceRenderer: Sendable {
                               shapeArguments: options.parametric ? Self.shapeArguments(of: kernel) : [])
     }
 
-    /// A C identifier from a kernel name.
+    /// A C identifier from a kernel name, prefixed so that it never names a built-in (`exp`).
     static func identifier(_ name: String) -> String {
-        let s = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
-        return s.first?.isNumber == false ? s : "k_" + s
+        "tz_" + String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     }
 
     private func validate(_ kernel: Kernel) throws {

@@ -97,9 +97,7 @@ struct ReductionSource {
     }
 
     /// Whether the reduced axes are the trailing axes (then point (m, r) is at m * R + r).
-    var trailing: Bool {
-        reduction.axes == Array((kernel.indexSpace.count - reduction.axes.count)..<kernel.indexSpace.count)
-    }
+    var trailing: Bool { IndexArithmetic.positionAvailable(kernel) }
 
     var mCount: String { renderer.options.parametric ? "M" : String(kept.map { kernel.indexSpace[$0] }.reduce(1, *)) }
     var rCount: String { renderer.options.parametric ? "R" : String(reduction.axes.map { kernel.indexSpace[$0] }.reduce(1, *)) }

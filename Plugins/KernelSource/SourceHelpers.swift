@@ -68,7 +68,7 @@ public struct SourceHelpers: Sendable {
             """
             return """
             \(q)\(t) tz_pow_\(t)(\(t) x, \(t) e) {
-            \(negative)  \(u) r = 1, b = (\(u))x, k = (\(u))e;
+            \(negative)  \(u) r = 1, b = (\(u))x, k = ((\(u))e) & 63u;
               while (k != 0) { if (k & 1) r = r * b; b = b * b; k >>= 1; }
               return (\(t))r;
             }

@@ -107,6 +107,7 @@ enum IndexArithmetic {
         for (k, s) in map.strides.enumerated() where s != 0 && kernel.indexSpace[k] != 1 {
             terms.append(s == 1 ? "i\(k)" : "(\(s)) * i\(k)")
         }
+        if terms.count == 1 { return terms[0] }
         return terms.isEmpty ? "0" : "(" + terms.joined(separator: " + ") + ")"
     }
 

@@ -131,7 +131,10 @@ public struct KernelSourceRenderer: Sendable {
         buffers += kernel.outputs.enumerated().map { KernelBufferParameter(name: "out\($0)", dtype: $1.dtype, writable: true) }
         let count = options.parametric ? "n" : String(kernel.pointCount)
         var lines = [dialect.kernelHeader(name: entry, buffers: buffers, scalars: shapeScalars(kernel, idx))]
-        lines.append("  for (\(idx) p = (\(idx))\(dialect.globalID); p < \(count); p += (\(idx))\(dialect.globalSize)) {")
+        // One point per work item: the launch covers every point (PoCL vectorises a work
+        // group's items; GPUs coalesce neighbouring items).
+        lines.append("  const \(idx) p = (\(idx))\(dialect.globalID);")
+        lines.append("  if (p < \(count)) {")
         let needed = IndexArithmetic.neededDimensions(kernel, parametric: options.parametric, contiguousAvailable: true)
         let coordinates = IndexArithmetic.decompose("p", dims: Array(kernel.indexSpace.indices), needed: needed,
                                                     size: { size(kernel, $0) }, indexType: idx, prefix: "")

@@ -20,8 +20,8 @@ public struct RenderOptions: Sendable, Hashable {
 
 /// The source of one kernel and how to launch it.
 ///
-/// Pointwise kernels have one entry `entry(buffers..., scalars...)` with a grid-stride loop
-/// over the points: launch any global size. Reduction kernels have three entries:
+/// Pointwise kernels have one entry `entry(buffers..., scalars...)` computing point
+/// `global id` (items past the last point do nothing): launch at least one item per point. Reduction kernels have three entries:
 /// - `entry(inputs..., out0, partial, G, scalars...)`: `M * G` work groups of
 ///   `groupSize` items; group `m * G + g` reduces chunk `g` of the `R` reduced points of
 ///   output `m` in local memory, then writes `out0[m]` (G == 1) or `partial[m * G + g]`;

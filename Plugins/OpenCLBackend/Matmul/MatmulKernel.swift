@@ -55,13 +55,22 @@ struct MatmulKernel {
         guard b * m * n > 0 else { return out }
         let a = try canonical(lhs, lType, permutation: dn.lhsBatch + lFree + dn.lhsContracting, acc)
         let bm = try canonical(rhs, rType, permutation: dn.rhsBatch + dn.rhsContracting + rFree, acc)
+        let arguments: [KernelArgument] = [.buffer(a), .buffer(bm), .buffer(out), .int32(Int32(m)), .int32(Int32(n)), .int32(Int32(k))]
+        if !context.isGPU && acc == outType.dtype && (acc == .float32 || acc == .float64) {
+            // CPU devices: vector register blocks, no local memory (see `cpuSource`).
+            let width = acc == .float32 ? 16 : 8
+            let source = Self.cpuSource(acc, rows: 8, width: width)
+            let (program, _) = try context.programs.program(source: source, name: "matmul_cpu", device: context)
+            try context.launch(try program.kernel("matmul_cpu", device: context.deviceDescription), "matmul_cpu", arguments,
+                               global: [(n + width - 1) / width, (m + 7) / 8, b], local: nil, outputs: [out])
+            return out
+        }
         let t = tiling(acc)
         let source = try Self.source(acc: acc, out: outType.dtype, tiling: t, hasFloat64: context.hasFloat64)
         let (program, _) = try context.programs.program(source: source, name: "matmul", device: context)
         let kernel = try program.kernel("matmul", device: context.deviceDescription)
         let global = [(n + t.tn - 1) / t.tn * (t.tn / t.rn), (m + t.tm - 1) / t.tm * (t.tm / t.rm), b]
-        try context.launch(kernel, "matmul", [.buffer(a), .buffer(bm), .buffer(out), .int32(Int32(m)), .int32(Int32(n)), .int32(Int32(k))],
-                           global: global, local: [t.tn / t.rn, t.tm / t.rm, 1], outputs: [out])
+        try context.launch(kernel, "matmul", arguments, global: global, local: [t.tn / t.rn, t.tm / t.rm, 1], outputs: [out])
         return out
     }
 
@@ -134,6 +143,42 @@ struct MatmulKernel {
             for (int j = 0; j < RN; j++) {
               const int n = n0 + tx + j * WX;
               if (n < N) { \(store) }
+            }
+          }
+        }
+        """
+    }
+
+    /// The CPU variant (float32/float64, output dtype == accumulator): each work item
+    /// computes `rows` rows by `width` columns of C as `rows` vector accumulators; per k it
+    /// loads one vector of B's row k and broadcasts one element of each A row (`mad`). The
+    /// CPU's caches stand in for local memory; PoCL maps the vectors onto AVX registers.
+    /// Edge items (fewer than `width` columns left) take a scalar loop.
+    static func cpuSource(_ dtype: DType, rows: Int, width: Int) -> String {
+        let t = OpenCLDialect().registerType(dtype), v = "\(t)\(width)"
+        let r = 0..<rows
+        return OpenCLDialect().prelude(dtypes: [dtype]) + """
+        __kernel void matmul_cpu(__global const \(t)* A, __global const \(t)* B, __global \(t)* C, const int M, const int N, const int K) {
+          const int n0 = get_global_id(0) * \(width), m0 = get_global_id(1) * \(rows);
+          const long batch = get_global_id(2);
+          if (n0 >= N || m0 >= M) return;
+          A += batch * M * K; B += batch * K * N; C += batch * M * N;
+        \(r.map { "  __global const \(t)* a\($0) = A + (long)min(m0 + \($0), M - 1) * K;" }.joined(separator: "\n"))
+          if (n0 + \(width) <= N) {
+        \(r.map { "    \(v) c\($0) = (\(v))(0);" }.joined(separator: "\n"))
+            for (int k = 0; k < K; k++) {
+              const \(v) b = vload\(width)(0, B + (long)k * N + n0);
+        \(r.map { "      c\($0) = mad((\(v))(a\($0)[k]), b, c\($0));" }.joined(separator: "\n"))
+            }
+        \(r.map { "    if (m0 + \($0) < M) vstore\(width)(c\($0), 0, C + (long)(m0 + \($0)) * N + n0);" }.joined(separator: "\n"))
+          } else {
+            for (int n = n0; n < N; n++) {
+        \(r.map { "      \(t) s\($0) = 0;" }.joined(separator: "\n"))
+              for (int k = 0; k < K; k++) {
+                const \(t) b = B[(long)k * N + n];
+        \(r.map { "        s\($0) = mad(a\($0)[k], b, s\($0));" }.joined(separator: "\n"))
+              }
+        \(r.map { "      if (m0 + \($0) < M) C[(long)(m0 + \($0)) * N + n] = s\($0);" }.joined(separator: "\n"))
             }
           }
         }

@@ -40,7 +40,7 @@ final class OpenCLCompiledKernel: CompiledKernel, @unchecked Sendable {
         guard let reduction = actual.reduction else {
             let count = actual.pointCount
             guard count > 0 else { return outputs }
-            let (global, local) = context.gridStride(count)
+            let (global, local) = context.gridStride(count, cap: false)
             try context.launch(try program.kernel(rendered.entry, device: device), rendered.entry,
                                buffers + outputs.map(KernelArgument.buffer) + shape, global: global, local: local, outputs: outputs)
             return outputs

@@ -16,12 +16,14 @@ enum KernelArgument {
 }
 
 extension OpenCLDeviceContext {
-    /// Work-group size and global size for a grid-stride loop over `count` items.
-    func gridStride(_ count: Int) -> (global: Int, local: Int) {
-        let local = Swift.min(64, maxWorkGroupSize)
-        let groups = (count + local - 1) / local
-        let maxGroups = Swift.max(1, computeUnits) * (isGPU ? 256 : 4)
-        return (Swift.max(1, Swift.min(groups, maxGroups)) * local, local)
+    /// Work-group size and global size for a grid-stride loop over `count` items: enough
+    /// work groups that each item handles about one element (PoCL runs a work group as a
+    /// vectorised loop over its items, so an item looping over a long stride would walk
+    /// memory with a cache-hostile stride; GPUs want one element per item anyway).
+    func gridStride(_ count: Int, cap: Bool = true) -> (global: Int, local: Int) {
+        let local = Swift.min(256, maxWorkGroupSize, Swift.max(1, count))
+        let groups = cap ? Swift.min((count + local - 1) / local, 1 << 22) : (count + local - 1) / local
+        return (Swift.max(1, groups) * local, local)
     }
 
     /// Sets the arguments of `kernel`, enqueues it over `global` items in groups of `local`,

@@ -25,7 +25,7 @@ final class OpenCLBuffer: DeviceBuffer, @unchecked Sendable {
 
     deinit {
         if let event { clReleaseEvent(event) }
-        clReleaseMemObject(mem)
+        context.recycle(mem, byteCount: Swift.max(byteCount, 1))
     }
 
     /// Records the event of the command writing the buffer (retained).

@@ -32,6 +32,14 @@ final class OpenCLDeviceContext: @unchecked Sendable {
     /// Compiled eager kernels by shape-erased key.
     let eagerKernels = EagerKernelCache()
     private let limitLock = NSLock()
+    /// Freed buffers by size, reused by `allocate` (their pages are already mapped, which
+    /// saves the first-touch cost of fresh memory). Reuse is safe: every command runs on
+    /// the one in-order queue, so a new writer runs after the old buffer's last reader.
+    private let poolLock = NSLock()
+    private var pool: [Int: [cl_mem]] = [:]
+    private var pooledBytes = 0
+    /// The most memory the pool keeps.
+    static let poolLimit = 512 << 20
     private var cachedMaxAllocation: Int
 
     init(platform: cl_platform_id, device: cl_device_id, index: Int) throws {
@@ -112,12 +120,33 @@ final class OpenCLDeviceContext: @unchecked Sendable {
                 throw TesseraError(.outOfMemory, "opencl: allocation of \(byteCount) bytes on \(deviceDescription) exceeds CL_DEVICE_MAX_MEM_ALLOC_SIZE (\(fresh) bytes); split the tensor or use a device with more memory")
             }
         }
+        let size = Swift.max(byteCount, 1)
+        poolLock.lock()
+        if let mem = pool[size]?.popLast() {
+            pooledBytes -= size
+            poolLock.unlock()
+            return OpenCLBuffer(mem: mem, byteCount: byteCount, context: self)
+        }
+        poolLock.unlock()
         var err: cl_int = 0
-        guard let mem = clCreateBuffer(context, cl_mem_flags(CL_MEM_READ_WRITE), Swift.max(byteCount, 1), nil, &err) else {
+        guard let mem = clCreateBuffer(context, cl_mem_flags(CL_MEM_READ_WRITE), size, nil, &err) else {
             try CL.check(err, "clCreateBuffer(\(byteCount) bytes)", device: deviceDescription)
             throw TesseraError(.outOfMemory, "opencl: clCreateBuffer(\(byteCount) bytes) failed on \(deviceDescription)")
         }
         return OpenCLBuffer(mem: mem, byteCount: byteCount, context: self)
+    }
+
+    /// Takes back the memory of a freed buffer (kept for reuse up to `poolLimit`).
+    func recycle(_ mem: cl_mem, byteCount: Int) {
+        poolLock.lock()
+        if byteCount >= 4096 && pooledBytes + byteCount <= Self.poolLimit {
+            pool[byteCount, default: []].append(mem)
+            pooledBytes += byteCount
+            poolLock.unlock()
+            return
+        }
+        poolLock.unlock()
+        clReleaseMemObject(mem)
     }
 
     /// A buffer holding a copy of `bytes` (the copy is done when this returns).

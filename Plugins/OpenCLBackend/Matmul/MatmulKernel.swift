@@ -15,6 +15,8 @@ import TesseraCore
 /// float32 for other float outputs, else the output dtype (wrapping, as unsigned).
 struct MatmulKernel {
     let context: OpenCLDeviceContext
+    /// Use the local-memory tiled kernel even on CPU devices (tests of the GPU path).
+    var forceTiled = false
 
     /// Tile sizes: (TM, TN, TK, RM, RN).
     struct Tiling: Hashable {
@@ -56,7 +58,7 @@ struct MatmulKernel {
         let a = try canonical(lhs, lType, permutation: dn.lhsBatch + lFree + dn.lhsContracting, acc)
         let bm = try canonical(rhs, rType, permutation: dn.rhsBatch + dn.rhsContracting + rFree, acc)
         let arguments: [KernelArgument] = [.buffer(a), .buffer(bm), .buffer(out), .int32(Int32(m)), .int32(Int32(n)), .int32(Int32(k))]
-        if !context.isGPU && acc == outType.dtype && (acc == .float32 || acc == .float64) {
+        if !context.isGPU && !forceTiled && acc == outType.dtype && (acc == .float32 || acc == .float64) {
             // CPU devices: vector register blocks, no local memory (see `cpuSource`).
             let width = acc == .float32 ? 16 : 8
             let source = Self.cpuSource(acc, rows: 8, width: width)

@@ -21,6 +21,8 @@ final class OpenCLDeviceContext: @unchecked Sendable {
     let globalMemoryBytes: Int
     let hasFloat64: Bool
     let hasFloat16: Bool
+    /// 64-bit integers: always in the full profile; embedded profiles need cles_khr_int64.
+    let hasInt64: Bool
     /// `-cl-fp32-correctly-rounded-divide-sqrt` when the device supports it.
     let buildOptions: String
     /// Reported after the Tessera `Device` exists: `opencl:0 (pthread-...)`.
@@ -59,6 +61,7 @@ final class OpenCLDeviceContext: @unchecked Sendable {
         let extensions = CL.deviceString(device, CL_DEVICE_EXTENSIONS)
         hasFloat64 = CL.deviceValue(device, CL_DEVICE_DOUBLE_FP_CONFIG, cl_device_fp_config.self) != 0 || extensions.contains("cl_khr_fp64")
         hasFloat16 = extensions.contains("cl_khr_fp16")
+        hasInt64 = !CL.deviceString(device, CL_DEVICE_PROFILE).contains("EMBEDDED") || extensions.contains("cles_khr_int64")
         let single = CL.deviceValue(device, CL_DEVICE_SINGLE_FP_CONFIG, cl_device_fp_config.self)
         buildOptions = single & cl_device_fp_config(CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0 ? "-cl-fp32-correctly-rounded-divide-sqrt" : ""
         var err: cl_int = 0
@@ -82,7 +85,8 @@ final class OpenCLDeviceContext: @unchecked Sendable {
 
     /// The dtypes the device computes with.
     var dtypes: Set<DType> {
-        var set: Set<DType> = [.bool, .int32, .int64, .uint32, .float32]
+        var set: Set<DType> = [.bool, .int32, .uint32, .float32]
+        if hasInt64 { set.insert(.int64) }
         if hasFloat64 { set.insert(.float64) }
         if hasFloat16 { set.insert(.float16) }
         return set
@@ -98,7 +102,7 @@ final class OpenCLDeviceContext: @unchecked Sendable {
     /// Throws a clear error when the device lacks `dtype`.
     func requireDType(_ dtype: DType, for what: String) throws {
         if dtypes.contains(dtype) { return }
-        let ext = dtype == .float16 ? "cl_khr_fp16" : "cl_khr_fp64"
+        let ext = dtype == .float16 ? "cl_khr_fp16" : (dtype == .int64 ? "64-bit integers (cles_khr_int64)" : "cl_khr_fp64")
         throw TesseraError(.unsupported, "\(what): dtype \(dtype) is not supported on \(deviceDescription): the device lacks \(ext); convert with asType(.float32) or use another device")
     }
 

@@ -101,6 +101,22 @@ struct OpenCLBackendTests {
         #expect(transposed.doubles == transposedRef.doubles)
     }
 
+    /// The local-memory tiled kernel (the one GPUs use) for float types, forced on this device.
+    @Test(arguments: [DType.float32, .float64])
+    func localMemoryTiledMatmulMatchesReference(dtype: DType) throws {
+        guard let device = TestDevices.device("opencl") else { return }
+        let context = OpenCLBackend.shared.contexts[device.index]
+        let (b, m, k, n) = (2, 70, 45, 67)
+        let a = Tensor((0..<(b * m * k)).map { Double(($0 * 31) % 17) - 8 }, shape: [b, m, k]).asType(dtype)
+        let c = Tensor((0..<(b * k * n)).map { Double(($0 * 13) % 11) - 5 }, shape: [b, k, n]).asType(dtype)
+        let dn = DotDimensionNumbers(lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0])
+        let buffers = try [a, c].map { try #require(($0.to(device).base as? DeviceArray)?.buffer as? OpenCLBuffer) }
+        let out = try MatmulKernel(context: context, forceTiled: true)
+            .dotGeneral(buffers[0], a.type, buffers[1], c.type, dn, outType: ShapedType([b, m, n], dtype))
+        let result = Tensor(base: DeviceArray(type: ShapedType([b, m, n], dtype), device: device, buffer: out))
+        #expect(result.doubles == Lax.dotGeneral(a.to(TestDevices.reference), c.to(TestDevices.reference), dn).doubles)
+    }
+
     @Test func executionIsAsynchronousAndWaitsOnRead() throws {
         guard let device = TestDevices.device("opencl") else { return }
         let n = 100_000

@@ -37,7 +37,7 @@ struct OpenCLProgramCacheTests {
         let file = try Self.cacheFile(dir)
         let good = try Data(contentsOf: file)
         #expect(good.count > 24)
-        #expect(good.prefix(8) == Data("TSRCLB01".utf8))
+        #expect(good.prefix(8) == Data("TSRCLB02".utf8))
 
         // A fresh cache (as in a new process) loads the binary from disk.
         let (fromDisk, origin) = try OpenCLProgramCache(directory: dir).program(source: source, name: "scale", device: context)

@@ -1,3 +1,4 @@
+import COpenCL
 import KernelSource
 import TesseraCore
 
@@ -35,6 +36,23 @@ struct MatmulKernel {
         return candidates.last!
     }
 
+    /// The tiled kernel with the largest tiling the device accepts: the kernel's own
+    /// `CL_KERNEL_WORK_GROUP_SIZE` (registers, local memory) can be below the device's limit.
+    func tiledKernel(acc: DType, out: DType) throws -> (cl_kernel, Tiling) {
+        var candidate = tiling(acc)
+        while true {
+            let source = try Self.source(acc: acc, out: out, tiling: candidate, hasFloat64: context.hasFloat64)
+            let (program, _) = try context.programs.program(source: source, name: "matmul", device: context)
+            let kernel = try program.kernel("matmul", device: context.deviceDescription)
+            var limit = 0
+            clGetKernelWorkGroupInfo(kernel, context.deviceID, cl_kernel_work_group_info(CL_KERNEL_WORK_GROUP_SIZE), MemoryLayout<Int>.size, &limit, nil)
+            if limit == 0 || candidate.groupSize <= limit || candidate.groupSize == 1 { return (kernel, candidate) }
+            candidate = Tiling(tm: Swift.max(candidate.tm / 2, candidate.rm), tn: Swift.max(candidate.tn / 2, candidate.rn), tk: candidate.tk,
+                               rm: candidate.rm, rn: candidate.rn)
+            if candidate.tm == candidate.rm && candidate.tn == candidate.rn { candidate = Tiling(tm: 1, tn: 1, tk: 4, rm: 1, rn: 1) }
+        }
+    }
+
     static func accumulator(_ lhs: DType, _ out: DType) -> DType {
         if out.isFloatingPoint { return (out == .float64 || lhs == .float64) ? .float64 : .float32 }
         return out
@@ -67,10 +85,7 @@ struct MatmulKernel {
                                global: [(n + width - 1) / width, (m + 7) / 8, b], local: nil, outputs: [out])
             return out
         }
-        let t = tiling(acc)
-        let source = try Self.source(acc: acc, out: outType.dtype, tiling: t, hasFloat64: context.hasFloat64)
-        let (program, _) = try context.programs.program(source: source, name: "matmul", device: context)
-        let kernel = try program.kernel("matmul", device: context.deviceDescription)
+        let (kernel, t) = try tiledKernel(acc: acc, out: outType.dtype)
         let global = [(n + t.tn - 1) / t.tn * (t.tn / t.rn), (m + t.tm - 1) / t.tm * (t.tm / t.rm), b]
         try context.launch(kernel, "matmul", arguments, global: global, local: [t.tn / t.rn, t.tm / t.rm, 1], outputs: [out])
         return out

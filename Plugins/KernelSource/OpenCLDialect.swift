@@ -80,6 +80,7 @@ public struct OpenCLDialect: KernelSourceDialect {
         return "__kernel void \(name)(\((b + s).joined(separator: ", "))) {"
     }
 
+    /// `in0[i]`; bool buffers hold bytes (`!= 0`), float16 reads with `vload_half`.
     public func load(buffer: String, index: String, dtype: DType) -> String {
         switch dtype {
         case .bool: return "(\(buffer)[\(index)] != 0)"
@@ -88,6 +89,7 @@ public struct OpenCLDialect: KernelSourceDialect {
         }
     }
 
+    /// `out0[i] = v;`; bool stores 0/1 bytes, float16 rounds with `vstore_half_rte`.
     public func store(buffer: String, index: String, value: String, dtype: DType) -> String {
         switch dtype {
         case .bool: return "\(buffer)[\(index)] = (uchar)((\(value)) ? 1 : 0);"
@@ -96,16 +98,23 @@ public struct OpenCLDialect: KernelSourceDialect {
         }
     }
 
+    /// `get_global_id(0)`.
     public var globalID: String { "get_global_id(0)" }
+    /// `get_global_size(0)`.
     public var globalSize: String { "get_global_size(0)" }
+    /// `get_local_id(0)`.
     public var localID: String { "get_local_id(0)" }
+    /// `get_group_id(0)`.
     public var groupID: String { "get_group_id(0)" }
 
+    /// `__local T name[count];`.
     public func localArray(type: String, name: String, count: Int) -> String {
         "__local \(type) \(name)[\(count)];"
     }
 
+    /// `barrier(CLK_LOCAL_MEM_FENCE);`.
     public var localBarrier: String { "barrier(CLK_LOCAL_MEM_FENCE);" }
+    /// `inline`.
     public var helperQualifier: String { "inline" }
 
     /// OpenCL's math built-ins are overloaded on float and double: the name is the function.
@@ -117,8 +126,12 @@ public struct OpenCLDialect: KernelSourceDialect {
         return "as_\(registerType(to))(\(expression))"
     }
 
+    /// `((T)(x))`.
     public func cast(_ expression: String, to type: String) -> String { "((\(type))(\(expression)))" }
+    /// `(isnan(x) != 0)` (the built-in returns int).
     public func isNaN(_ expression: String) -> String { "(isnan(\(expression)) != 0)" }
+    /// `(isfinite(x) != 0)`.
     public func isFinite(_ expression: String) -> String { "(isfinite(\(expression)) != 0)" }
+    /// `(float)(half)x` (needs cl_khr_fp16).
     public func roundToHalf(_ expression: String) -> String { "((float)((half)(\(expression))))" }
 }

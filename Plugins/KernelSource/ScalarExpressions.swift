@@ -38,6 +38,7 @@ public struct ScalarExpressions {
 
     // MARK: unary
 
+    /// `op(x)` for a register of `dtype` (`is_finite` takes the float operand's dtype).
     public mutating func unary(_ op: UnaryOp, _ x: String, _ dtype: DType) throws -> String {
         let t = dialect.registerType(dtype)
         if dtype == .bool {
@@ -89,6 +90,7 @@ public struct ScalarExpressions {
 
     // MARK: binary
 
+    /// `op(a, b)` for registers of `dtype`; throws `.unsupported` for an op the dtype lacks.
     public mutating func binary(_ op: BinaryOp, _ a: String, _ b: String, _ dtype: DType) throws -> String {
         if dtype == .bool {
             switch op {
@@ -154,6 +156,7 @@ public struct ScalarExpressions {
         }
     }
 
+    /// `which ? onTrue : onFalse`.
     public func select(_ which: String, onFalse: String, onTrue: String) -> String {
         "(\(which) ? \(onTrue) : \(onFalse))"
     }

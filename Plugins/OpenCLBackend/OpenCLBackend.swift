@@ -60,6 +60,7 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
         return cl
     }
 
+    /// Copies host bytes into a new buffer on the device (throws for a dtype the device lacks).
     public func upload(_ bytes: UnsafeRawBufferPointer, type: ShapedType, to device: Device) throws -> any DeviceBuffer {
         let c = try context(device)
         try c.requireDType(type.dtype, for: "upload")
@@ -69,6 +70,7 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
         return try c.upload(bytes)
     }
 
+    /// Waits for the buffer's writer, then reads it into `destination`.
     public func download(_ buffer: any DeviceBuffer, type: ShapedType, into destination: UnsafeMutableRawBufferPointer) throws {
         let b = try Self.buffer(buffer)
         if destination.count < type.byteCount || b.byteCount < type.byteCount {
@@ -77,10 +79,12 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
         try b.context.download(b, into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<type.byteCount]))
     }
 
+    /// Waits for the command writing `buffer`; rethrows its failure naming the device.
     public func waitUntilReady(_ buffer: any DeviceBuffer) throws {
         try Self.buffer(buffer).wait()
     }
 
+    /// Waits for every command queued on the device.
     public func synchronize(_ device: Device) throws {
         try context(device).finish()
     }

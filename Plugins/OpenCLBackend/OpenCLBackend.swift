@@ -106,9 +106,13 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
              .scatter, .argReduce, .cumulative, .sort, .dotGeneral, .threefry2x32:
             break
         }
+        // Repeated calls with the same shapes skip building the kernel and its key.
+        let exact = EagerKernelCache.ExactKey(primitive: primitive, inputTypes: inputTypes, outputTypes: outputTypes)
+        if let hit = c.eagerKernels.exact(exact) { return try hit.compiled.launch(hit.kernel, inputs: ins) }
         if let k = EagerKernelIR.kernel(primitive, inputTypes, outputTypes) {
             let key = EagerKernelCache.key(k)
             let compiled = try c.eagerKernels.value(key) { try OpenCLCompiledKernel(kernel: k, context: c, parametric: true) }
+            c.eagerKernels.remember(exact, kernel: k, compiled: compiled)
             return try compiled.launch(k, inputs: ins)
         }
         return try DeviceKernels(context: c).run(primitive, ins, inputTypes, outputTypes)

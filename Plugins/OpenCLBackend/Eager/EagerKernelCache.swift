@@ -8,6 +8,29 @@ import TesseraCore
 final class EagerKernelCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [AnyHashable: AnyObject] = [:]
+    private var exactEntries: [ExactKey: (kernel: Kernel, compiled: OpenCLCompiledKernel)] = [:]
+
+    /// A primitive with its exact operand and result types.
+    struct ExactKey: Hashable {
+        var primitive: Primitive
+        var inputTypes: [ShapedType]
+        var outputTypes: [ShapedType]
+    }
+
+    /// The kernel and program of an exact request seen before.
+    func exact(_ key: ExactKey) -> (kernel: Kernel, compiled: OpenCLCompiledKernel)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return exactEntries[key]
+    }
+
+    /// Remembers an exact request (the table is emptied when it reaches 4096 entries).
+    func remember(_ key: ExactKey, kernel: Kernel, compiled: OpenCLCompiledKernel) {
+        lock.lock()
+        defer { lock.unlock() }
+        if exactEntries.count >= 4096 { exactEntries.removeAll(keepingCapacity: true) }
+        exactEntries[key] = (kernel, compiled)
+    }
 
     /// The entry under `key`, made by `make` the first time.
     func value<T: AnyObject>(_ key: AnyHashable, _ make: () throws -> T) throws -> T {

@@ -100,10 +100,10 @@ final class OpenCLDeviceContext: @unchecked Sendable {
     }
 
     /// Throws a clear error when the device lacks `dtype`.
-    func requireDType(_ dtype: DType, for what: String) throws {
-        if dtypes.contains(dtype) { return }
+    func requireDType(_ dtype: DType, for what: @autoclosure () -> String) throws {
+        if dtype == .float32 || dtype == .int32 || dtype == .bool || dtypes.contains(dtype) { return }
         let ext = dtype == .float16 ? "cl_khr_fp16" : (dtype == .int64 ? "64-bit integers (cles_khr_int64)" : "cl_khr_fp64")
-        throw TesseraError(.unsupported, "\(what): dtype \(dtype) is not supported on \(deviceDescription): the device lacks \(ext); convert with asType(.float32) or use another device")
+        throw TesseraError(.unsupported, "\(what()): dtype \(dtype) is not supported on \(deviceDescription): the device lacks \(ext); convert with asType(.float32) or use another device")
     }
 
     /// The current `CL_DEVICE_MAX_MEM_ALLOC_SIZE` (re-read: it can follow free memory).

@@ -135,3 +135,34 @@ struct OpenCLBackendTests {
         #expect(y.asArray(Float.self) == ref)
     }
 }
+
+/// Fused kernels rendered with literal shapes (jit) for many ops, broadcasts and a
+/// transpose, against the same jit program on the reference backend.
+@Suite("OpenCL jit kernels")
+struct OpenCLJitKernelTests {
+    @Test func floatProgramWithBroadcastAndTranspose() throws {
+        guard let device = TestDevices.device("opencl") else { return }
+        let f = jit { (x: Tensor, y: Tensor) -> Tensor in
+            let t = x.T * y
+            return `where`(t .> 0, exp(-abs(t)) * sin(t), sqrt(abs(t)) - floor(t)) + maximum(t, 0.25) / (1 + tanh(t))
+        }
+        let x = Tensor((0..<12).map { Float($0) * 0.7 - 4 } + [.nan, .infinity, -0.0], shape: [5, 3])
+        let y = Tensor([1.5, -2, 0.5, 3, -0.25] as [Float], shape: [5])
+        let lowered = f.lower(x.to(device), y.to(device))
+        #expect(lowered.kernelCount == 1)
+        expectClose(f(x.to(device), y.to(device)).doubles, f(x.to(TestDevices.reference), y.to(TestDevices.reference)).doubles,
+                    rtol: 1e-6, atol: 1e-6, "fused float kernel")
+    }
+
+    @Test func integerProgramWrapsDividesAndShifts() throws {
+        guard let device = TestDevices.device("opencl") else { return }
+        let f = jit { (x: Tensor, y: Tensor) -> Tensor in
+            (x / y) * 7 + x % y - floorDivide(x, y) + x * x * x
+        }
+        let x = Tensor([Int32.min, -7, -1, 0, 5, 2_000_000, Int32.max, 9] as [Int32], shape: [8])
+        let y = Tensor([-1, 2, 0, 3, -2, 0, 7, -4] as [Int32], shape: [8])
+        let onDevice = f(x.to(device), y.to(device)).asArray(Int32.self)
+        let onReference = f(x.to(TestDevices.reference), y.to(TestDevices.reference)).asArray(Int32.self)
+        #expect(onDevice == onReference)
+    }
+}

@@ -166,3 +166,29 @@ struct OpenCLJitKernelTests {
         #expect(onDevice == onReference)
     }
 }
+
+/// Eager reductions large enough for the work-group path (local tree, several groups per
+/// output, then the second pass), for every reduce op and integer/bool/float dtype.
+@Suite("OpenCL work-group reductions")
+struct OpenCLReductionTests {
+    @Test(arguments: [DType.int32, .uint32, .int64, .float64, .bool])
+    func largeReductionsMatchReference(dtype: DType) throws {
+        guard let device = TestDevices.device("opencl") else { return }
+        let shape = [3, 50_000]
+        var values = (0..<150_000).map { Double((($0 * 7919) % 2001) - 1000) * (dtype == .bool ? 0.0005 : 1) }
+        if dtype == .float64 { values[77_777] = .nan }
+        let x = Tensor(values, shape: shape).asType(dtype)
+        let ops: [ReduceOp] = dtype == .bool ? [.and, .or, .max, .min] : (dtype.isInteger ? ReduceOp.allCases : [.sum, .prod, .max, .min])
+        for op in ops {
+            for axes in [[1], [0, 1]] {
+                let onDevice = Lax.reduce(op, x.to(device), axes: axes)
+                let onReference = Lax.reduce(op, x.to(TestDevices.reference), axes: axes)
+                if dtype.isFloatingPoint && (op == .sum || op == .prod) {
+                    expectClose(onDevice.doubles, onReference.doubles, rtol: 1e-12, atol: 1e-9, "\(op) \(dtype) \(axes)")
+                } else {
+                    #expect(try onDevice.bytes() == onReference.bytes(), "\(op) \(dtype) \(axes)")
+                }
+            }
+        }
+    }
+}

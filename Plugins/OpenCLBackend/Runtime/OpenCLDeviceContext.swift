@@ -133,11 +133,27 @@ final class OpenCLDeviceContext: @unchecked Sendable {
         }
         poolLock.unlock()
         var err: cl_int = 0
-        guard let mem = clCreateBuffer(context, cl_mem_flags(CL_MEM_READ_WRITE), size, nil, &err) else {
+        var created = clCreateBuffer(context, cl_mem_flags(CL_MEM_READ_WRITE), size, nil, &err)
+        if created == nil {
+            // Out of memory: give the pooled buffers back to the driver and try once more.
+            drainPool()
+            created = clCreateBuffer(context, cl_mem_flags(CL_MEM_READ_WRITE), size, nil, &err)
+        }
+        guard let mem = created else {
             try CL.check(err, "clCreateBuffer(\(byteCount) bytes)", device: deviceDescription)
             throw TesseraError(.outOfMemory, "opencl: clCreateBuffer(\(byteCount) bytes) failed on \(deviceDescription)")
         }
         return OpenCLBuffer(mem: mem, byteCount: byteCount, context: self)
+    }
+
+    /// Releases every pooled buffer.
+    func drainPool() {
+        poolLock.lock()
+        let all = pool.values.flatMap { $0 }
+        pool.removeAll()
+        pooledBytes = 0
+        poolLock.unlock()
+        for mem in all { clReleaseMemObject(mem) }
     }
 
     /// Takes back the memory of a freed buffer (kept for reuse up to `poolLimit`).

@@ -21,7 +21,9 @@ extension OpenCLDeviceContext {
     /// vectorised loop over its items, so an item looping over a long stride would walk
     /// memory with a cache-hostile stride; GPUs want one element per item anyway).
     func gridStride(_ count: Int, cap: Bool = true) -> (global: Int, local: Int) {
-        let local = Swift.min(256, maxWorkGroupSize, Swift.max(1, count))
+        // A fixed group size (items past the end do nothing): PoCL compiles a work-group
+        // function per local size, so varying it with the element count would recompile.
+        let local = Swift.min(256, maxWorkGroupSize)
         let groups = cap ? Swift.min((count + local - 1) / local, 1 << 22) : (count + local - 1) / local
         return (Swift.max(1, groups) * local, local)
     }

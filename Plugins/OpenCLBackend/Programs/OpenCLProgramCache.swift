@@ -17,6 +17,7 @@ final class OpenCLProgramCache: @unchecked Sendable {
     /// The disk cache, or nil when disabled.
     let disk: ProgramDiskCache?
     private let lock = NSLock()
+    private let buildLock = NSLock()
     private var programs: [String: OpenCLProgram] = [:]
 
     init(directory: URL?) {
@@ -38,8 +39,15 @@ final class OpenCLProgramCache: @unchecked Sendable {
     /// The program built from `source` for `device`, from memory, disk or a fresh build.
     func program(source: String, name: String, device: OpenCLDeviceContext) throws -> (OpenCLProgram, Origin) {
         lock.lock()
-        defer { lock.unlock() }
-        if let p = programs[source] { return (p, .memory) }
+        if let p = programs[source] {
+            lock.unlock()
+            return (p, .memory)
+        }
+        lock.unlock()
+        // One build at a time; lookups of built programs do not wait for it.
+        buildLock.lock()
+        defer { buildLock.unlock() }
+        if let p = stored(source) { return (p, .memory) }
         let log = TesseraLog.logger
         log.debug("opencl: source of \(name) for \(device.deviceDescription):\n\(source)")
         let key = ProgramDiskCache.key(source: source, device: device.name, driver: device.driverVersion, options: device.buildOptions)
@@ -48,7 +56,7 @@ final class OpenCLProgramCache: @unchecked Sendable {
         if let disk, let binary = disk.read(key: key) {
             if let program = try? buildFromBinary(binary, device: device) {
                 let p = OpenCLProgram(program: program, source: source, origin: .disk)
-                programs[source] = p
+                store(p, source)
                 log.info("opencl: program \(name) for \(device.deviceDescription) loaded from disk cache \(disk.url(forKey: key).path) in \(start.duration(to: clock.now))")
                 return (p, .disk)
             }
@@ -58,7 +66,7 @@ final class OpenCLProgramCache: @unchecked Sendable {
         }
         let program = try buildFromSource(source, name: name, device: device)
         let p = OpenCLProgram(program: program, source: source, origin: .built)
-        programs[source] = p
+        store(p, source)
         log.info("opencl: built program \(name) for \(device.deviceDescription) in \(start.duration(to: clock.now))")
         if let disk, let binary = Self.binary(of: program) {
             do {
@@ -68,6 +76,18 @@ final class OpenCLProgramCache: @unchecked Sendable {
             }
         }
         return (p, .built)
+    }
+
+    private func stored(_ source: String) -> OpenCLProgram? {
+        lock.lock()
+        defer { lock.unlock() }
+        return programs[source]
+    }
+
+    private func store(_ p: OpenCLProgram, _ source: String) {
+        lock.lock()
+        programs[source] = p
+        lock.unlock()
     }
 
     /// Number of programs held in memory.

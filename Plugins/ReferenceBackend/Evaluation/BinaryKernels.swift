@@ -80,28 +80,28 @@ enum BinaryKernels {
             }
         case .shiftRightArithmetic:
             return { a, b in
-                // The sign bit is the top bit, for unsigned types too (XLA's AShr).
-                let negative = a.magnitudeBits &>> (width - 1) == 1
+                // The sign bit is the top bit, for unsigned types too (XLA's AShr):
+                // sign-extend the bits to 64, shift, and truncate back.
+                let shift = UInt64(64) - width
+                let extended = Int64(bitPattern: a.magnitudeBits &<< shift) &>> shift
                 let amount = UInt64(truncatingIfNeeded: b.magnitudeBits)
-                if amount >= width { return negative ? ~0 : 0 }
-                let shifted = a.magnitudeBits &>> amount
-                let fill: UInt64 = negative && amount > 0 ? ~((~UInt64(0)) &>> amount) : 0
-                let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << width) - 1
-                return I(truncatingIfNeeded: (shifted | fill) & mask)
+                return I(truncatingIfNeeded: extended &>> Swift.min(amount, width - 1))
             }
         case .atan2: throw unsupported(op, .int32)
         }
     }
 
-    /// `base ** exponent` by squaring, wrapping. A negative exponent gives 0 except for
-    /// bases 1 and -1 (as XLA).
+    /// `base ** exponent` by squaring, wrapping, as XLA: a negative exponent gives 0
+    /// except for bases 1 and -1, and only the low six bits of the exponent count (XLA
+    /// squares six times: any larger exponent overflows for |base| >= 2), so
+    /// `3 ** 65 == 3`.
     static func integerPower<I: FixedWidthInteger>(_ base: I, _ exponent: I) -> I {
         if exponent < 0 {
             if base == 1 { return 1 }
             if I.isSigned && base == 0 &- 1 { return exponent & 1 == 0 ? 1 : base }
             return 0
         }
-        var result: I = 1, b = base, e = exponent
+        var result: I = 1, b = base, e = exponent & 63
         while e != 0 {
             if e & 1 != 0 { result = result &* b }
             b = b &* b

@@ -40,10 +40,15 @@ let package = Package(
             ],
             path: "Plugins/ReferenceBackend"
         ),
+        .target(
+            name: "VulkanBackend",
+            dependencies: ["TesseraCore", "CVulkan", "CShaderc"],
+            path: "Plugins/VulkanBackend"
+        ),
         .target(name: "TesseraBootstrap", path: "Sources/TesseraBootstrap"),
         .target(
             name: "Tessera",
-            dependencies: ["TesseraCore", "ReferenceBackend", "TesseraBootstrap"],
+            dependencies: ["TesseraCore", "ReferenceBackend", "VulkanBackend", "TesseraBootstrap"],
             path: "Sources/Tessera"
         ),
         .executableTarget(
@@ -53,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TesseraTests",
-            dependencies: ["Tessera"],
+            dependencies: ["Tessera", "VulkanBackend"],
             path: "Tests/TesseraTests",
             resources: [.copy("Data")]
         ),

@@ -104,7 +104,7 @@ final class VulkanPipelines: @unchecked Sendable {
 
     /// The pipeline of `program` in a binding mode (compiled, or from the caches).
     func pipeline(for program: ShaderProgram, deviceAddress: Bool) throws -> VulkanPipeline {
-        let source = program.source(deviceAddress: deviceAddress)
+        let source = program.source(deviceAddress: deviceAddress, int64Available: info.shaderInt64)
         let key = source + "\n//local \(program.localSize)"
         if let p = lock.withLock({ pipelines[key] }) { return p }
         if program.pushBytes(deviceAddress: deviceAddress) > pushBytes {

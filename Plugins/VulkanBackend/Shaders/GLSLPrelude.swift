@@ -26,18 +26,19 @@ enum GLSLPrelude {
     }
 
     static func f32core(hasFloat64: Bool) -> String {
-        let rem = hasFloat64 ? """
+        // Exact fmod by binary long division on the significands.
+        let rem = """
         float tz_rem_f32(float a, float b) {
-            if (isinf(b) && !isinf(a) && !isnan(a)) return a;
-            double da = double(a), db = double(b);
-            float r = float(da - db * trunc(da / db));
-            return r == 0.0 ? a * 0.0 : r;
-        }
-        """ : """
-        float tz_rem_f32(float a, float b) {
-            if (isinf(b) && !isinf(a) && !isnan(a)) return a;
-            precise float r = fma(-trunc(a / b), b, a);
-            return r == 0.0 ? a * 0.0 : r;
+            if (isnan(a) || isnan(b) || isinf(a) || b == 0.0) return uintBitsToFloat(0x7fc00000u);
+            float x = abs(a), y = abs(b);
+            if (isinf(b) || x < y) return a;
+            int ex, ey;
+            float fx = frexp(x, ex), fy = frexp(y, ey);
+            uint mx = uint(ldexp(fx, 24)), my = uint(ldexp(fy, 24));
+            uint m = mx >= my ? mx - my : mx;
+            for (int e = ex; e > ey; e--) { m <<= 1; if (m >= my) m -= my; }
+            float r = ldexp(float(m), ey - 24);
+            return uintBitsToFloat((floatBitsToUint(r) & 0x7fffffffu) | (floatBitsToUint(a) & 0x80000000u));
         }
         """
         return """
@@ -56,11 +57,28 @@ enum GLSLPrelude {
     double tz_max_f64(double a, double b) { if (isnan(a) || isnan(b)) return a + b; if (a > b) return a; if (b > a) return b; return (a == 0.0lf && !tz_signbit_f64(a)) ? a : b; }
     double tz_min_f64(double a, double b) { if (isnan(a) || isnan(b)) return a + b; if (a < b) return a; if (b < a) return b; return (a == 0.0lf && tz_signbit_f64(a)) ? a : b; }
     double tz_sign_f64(double x) { return isnan(x) ? x : (x > 0.0lf ? 1.0lf : (x < 0.0lf ? -1.0lf : x)); }
+    #ifdef TZ_HAS_INT64
+    double tz_rem_f64(double a, double b) {
+        if (isnan(a) || isnan(b) || isinf(a) || b == 0.0lf) return TZ_NAN;
+        double x = abs(a), y = abs(b);
+        if (isinf(b) || x < y) return a;
+        int ex, ey;
+        double fx = frexp(x, ex), fy = frexp(y, ey);
+        uint64_t mx = uint64_t(ldexp(fx, 53)), my = uint64_t(ldexp(fy, 53));
+        uint64_t m = mx >= my ? mx - my : mx;
+        for (int e = ex; e > ey; e--) { m <<= 1; if (m >= my) m -= my; }
+        double r = ldexp(double(m), ey - 53);
+        uvec2 bits = unpackDouble2x32(r);
+        bits.y = (bits.y & 0x7fffffffu) | (unpackDouble2x32(a).y & 0x80000000u);
+        return packDouble2x32(bits);
+    }
+    #else
     double tz_rem_f64(double a, double b) {
         if (isinf(b) && !isinf(a) && !isnan(a)) return a;
         precise double r = fma(-trunc(a / b), b, a);
-        return r == 0.0lf ? a * 0.0lf : r;
+        return r == 0.0lf ? packDouble2x32(uvec2(0u, unpackDouble2x32(a).y & 0x80000000u)) : r;
     }
+    #endif
     """
 
     static func integer(t: String, ut: String, w: Int, min: String, signed: Bool, name: String) -> String {
@@ -118,7 +136,7 @@ enum GLSLPrelude {
         if (x > 709.782712893384lf) return TZ_INF;
         if (x < -745.1332191019412lf) return 0.0lf;
         double k = roundEven(x * 1.4426950408889634lf);
-        double r = (x - k * TZ_LN2_HI) - k * TZ_LN2_LO;
+        precise double r = (x - k * TZ_LN2_HI) - k * TZ_LN2_LO;
         double s = 1.0lf;
         for (int n = 14; n >= 1; n--) s = 1.0lf + r * s / double(n);
         int ki = int(k);
@@ -139,8 +157,8 @@ enum GLSLPrelude {
         if (isinf(x)) return x;
         int e; double m = frexp(x, e);
         if (m < 0.70710678118654752lf) { m *= 2.0lf; e -= 1; }
-        double f = m - 1.0lf;
-        double s = f / (2.0lf + f);
+        precise double f = m - 1.0lf;
+        precise double s = f / (2.0lf + f);
         double s2 = s * s;
         double t = 0.0lf;
         for (int k = 12; k >= 1; k--) t = s2 * (1.0lf / double(2 * k + 1) + t);
@@ -149,9 +167,10 @@ enum GLSLPrelude {
     }
     double tz_log1p(double x) {
         if (isinf(x) && x > 0.0lf) return x;
-        double u = 1.0lf + x;
+        precise double u = 1.0lf + x;
         if (u == 1.0lf) return x;
-        return tz_log(u) * x / (u - 1.0lf);
+        precise double um1 = u - 1.0lf;
+        return tz_log(u) * x / um1;
     }
     double tz_exp2(double x) {
         if (isnan(x)) return x;
@@ -170,7 +189,7 @@ enum GLSLPrelude {
     // x = k * pi/2 + r (Cody-Waite, three parts); returns r and the quadrant k mod 4.
     double tz_reduce(double x, out int q) {
         double k = roundEven(x * 0.63661977236758134lf);
-        double r = ((x - k * 1.57079632673412561417lf) - k * 6.07710050630396597660e-11lf) - k * 2.02226624871116645580e-21lf;
+        precise double r = ((x - k * 1.57079632673412561417lf) - k * 6.07710050630396597660e-11lf) - k * 2.02226624871116645580e-21lf;
         q = int(k - 4.0lf * floor(k * 0.25lf));
         return r;
     }
@@ -304,7 +323,18 @@ enum GLSLPrelude {
         return y < 0.0lf ? -x : x;
     }
     // log|Gamma(x)|: recurrence up to x >= 10, Stirling series; reflection below 0.5.
+    double tz_lgamma_lanczos(double x) {
+        precise double z = x - 1.0lf;
+        precise double a = 0.99999999999980993lf;
+        a += 676.5203681218851lf / (z + 1.0lf); a += -1259.1392167224028lf / (z + 2.0lf);
+        a += 771.32342877765313lf / (z + 3.0lf); a += -176.61502916214059lf / (z + 4.0lf);
+        a += 12.507343278686905lf / (z + 5.0lf); a += -0.13857109526572012lf / (z + 6.0lf);
+        a += 9.9843695780195716e-6lf / (z + 7.0lf); a += 1.5056327351493116e-7lf / (z + 8.0lf);
+        precise double t = z + 7.5lf;
+        return 0.91893853320467274178lf + (z + 0.5lf) * tz_log(t) - t + tz_log(a);
+    }
     double tz_lgamma_pos(double x) {
+        if (x < 10.0lf) return tz_lgamma_lanczos(x);
         double shift = 0.0lf, z = x;
         double prod = 1.0lf;
         while (z < 10.0lf) { prod *= z; z += 1.0lf; if (prod > 1e250lf) { shift += tz_log(prod); prod = 1.0lf; } }

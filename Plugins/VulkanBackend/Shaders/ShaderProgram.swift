@@ -42,9 +42,13 @@ struct ShaderProgram: Hashable, Sendable {
     static func storageType(_ d: DType) -> String { d == .bool ? "uint8_t" : glslType(d) }
 
     /// The complete GLSL source in one binding mode.
-    func source(deviceAddress: Bool) -> String {
+    func source(deviceAddress: Bool, int64Available: Bool = false) -> String {
         var lines = ["#version 450"]
-        let all = dtypes.union(bindings)
+        var all = dtypes.union(bindings)
+        // Types the body spells out (index arithmetic in int64, float16 registers, bytes).
+        if body.contains("int64_t") { all.insert(.int64) }
+        if body.contains("float16_t") { all.insert(.float16) }
+        if body.contains("uint8_t") { all.insert(.bool) }
         if all.contains(.bool) {
             lines.append("#extension GL_EXT_shader_8bit_storage : require")
             lines.append("#extension GL_EXT_shader_explicit_arithmetic_types_int8 : require")
@@ -53,7 +57,10 @@ struct ShaderProgram: Hashable, Sendable {
             lines.append("#extension GL_EXT_shader_16bit_storage : require")
             lines.append("#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require")
         }
-        if all.contains(.int64) { lines.append("#extension GL_EXT_shader_explicit_arithmetic_types_int64 : require") }
+        if all.contains(.int64) || body.contains("TZ_HAS_INT64") && int64Available {
+            lines.append("#extension GL_EXT_shader_explicit_arithmetic_types_int64 : require")
+            lines.append("#define TZ_HAS_INT64 1")
+        }
         if usesSubgroups {
             lines.append("#extension GL_KHR_shader_subgroup_basic : require")
             lines.append("#extension GL_KHR_shader_subgroup_arithmetic : require")

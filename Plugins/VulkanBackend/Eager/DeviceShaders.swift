@@ -57,17 +57,17 @@ struct DeviceShaders {
         d == .bool ? "b\(k)[\(address)] = uint8_t((\(v)) ? 1 : 0);" : "b\(k)[\(address)] = \(v);"
     }
 
-    /// The index type of start indices (int64 when the device has it).
-    var indexType: String { info.shaderInt64 ? "int64_t" : "int" }
+    /// The index type of start indices (int: indices beyond the int32 range are clamped
+    /// into it, which keeps them out of bounds of every buffer).
+    var indexType: String { "int" }
 
     /// Reads scalar index element `j` of buffer `k` (of integer dtype `d`) as `indexType`.
     func readIndex(_ k: Int, _ d: DType, _ j: String) -> String {
-        let t = indexType
         switch d {
-        case .int64: return info.shaderInt64 ? "b\(k)[\(j)]" : "int(b\(k)[\(j)])"
-        case .uint32: return info.shaderInt64 ? "int64_t(uint64_t(b\(k)[\(j)]))" : "int(min(b\(k)[\(j)], 0x7fffffffu))"
-        case .bool: return "\(t)(b\(k)[\(j)])"
-        case .int32, .float16, .float32, .float64: return "\(t)(b\(k)[\(j)])"
+        case .int64: return "int(clamp(b\(k)[\(j)], int64_t(-2147483647), int64_t(2147483647)))"
+        case .uint32: return "int(min(b\(k)[\(j)], 0x7fffffffu))"
+        case .bool: return "int(b\(k)[\(j)])"
+        case .int32, .float16, .float32, .float64: return "int(b\(k)[\(j)])"
         }
     }
 

@@ -159,8 +159,7 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
             throw TesseraError(.invalidArgument, "vulkan: \(k.name): an input buffer of \(b.byteCount) bytes is smaller than \(t)")
         }
         let outs = try k.outputs.map { try ctx.makeBuffer(byteCount: $0.byteCount) }
-        try ctx.dispatch(compiled.launch.program, buffers: ins + outs, words: compiled.launch.words,
-                         groups: compiled.launch.groups, outputs: outs)
+        try ctx.dispatch(compiled.launch, inputs: ins, outputs: outs)
         return outs
     }
 }

@@ -57,7 +57,14 @@ struct MatmulShader {
         let t = Self.tile, dp = Self.depth
         let tilesM = (m + t - 1) / t, tilesN = (n + t - 1) / t
         let tiles = batch * tilesM * tilesN
-        let store = ops.convert("c[u][v]", from: acc, to: out.dtype)
+        // 4x4 outputs per thread in named registers (no local arrays: lavapipe spills those).
+        let declarations = (0..<4).flatMap { u in (0..<4).map { v in "\(at) c\(u)\(v) = \(zero);" } }.joined(separator: " ")
+        var products = (0..<4).map { u in "\(at) a\(u) = As[kk][ty * 4u + \(u)u];" }.joined(separator: " ")
+        products += " " + (0..<4).map { v in "\(at) q\(v) = Bs[kk][tx * 4u + \(v)u];" }.joined(separator: " ")
+        products += " " + (0..<4).flatMap { u in (0..<4).map { v in "c\(u)\(v) += a\(u) * q\(v);" } }.joined(separator: " ")
+        let stores = (0..<4).flatMap { u in (0..<4).map { v in
+            "if (i0 + ty * 4u + \(u)u < \(m)u && j0 + tx * 4u + \(v)u < \(n)u) b2[bt * \(m * n)u + (i0 + ty * 4u + \(u)u) * \(n)u + j0 + tx * 4u + \(v)u] = \(ops.convert("c\(u)\(v)", from: acc, to: out.dtype));"
+        } }.joined(separator: "\n                ")
         let body = """
         shared \(at) As[\(dp)][\(t)];
         shared \(at) Bs[\(dp)][\(t)];
@@ -67,27 +74,23 @@ struct MatmulShader {
             for (uint tile = gl_WorkGroupID.x; tile < \(tiles)u; tile += gl_NumWorkGroups.x) {
                 uint bt = tile / \(tilesM * tilesN)u, rest = tile % \(tilesM * tilesN)u;
                 uint i0 = (rest / \(tilesN)u) * \(t)u, j0 = (rest % \(tilesN)u) * \(t)u;
-                \(at) c[4][4];
-                for (int u = 0; u < 4; u++) for (int v = 0; v < 4; v++) c[u][v] = \(zero);
+                \(declarations)
                 for (uint k0 = 0u; k0 < \(k)u; k0 += \(dp)u) {
                     for (uint e = lid; e < \(dp * t)u; e += 256u) {
                         uint kk = e / \(t)u, x = e % \(t)u;
                         uint gi = i0 + x, gj = j0 + x, gk = k0 + kk;
-                        As[kk][x] = (gi < \(m)u && gk < \(k)u) ? \(ld(0, l.dtype, "bt * \(lb)u + gi * \(li)u + gk * \(lk)u")) : \(zero);
-                        Bs[kk][x] = (gj < \(n)u && gk < \(k)u) ? \(ld(1, r.dtype, "bt * \(rb)u + gj * \(rj)u + gk * \(rk)u")) : \(zero);
+                        As[kk][x] = \(zero);
+                        Bs[kk][x] = \(zero);
+                        if (gi < \(m)u && gk < \(k)u) As[kk][x] = \(ld(0, l.dtype, "bt * \(lb)u + gi * \(li)u + gk * \(lk)u"));
+                        if (gj < \(n)u && gk < \(k)u) Bs[kk][x] = \(ld(1, r.dtype, "bt * \(rb)u + gj * \(rj)u + gk * \(rk)u"));
                     }
                     barrier();
                     for (uint kk = 0u; kk < \(dp)u; kk++) {
-                        \(at) a[4], b[4];
-                        for (int u = 0; u < 4; u++) { a[u] = As[kk][ty * 4u + uint(u)]; b[u] = Bs[kk][tx * 4u + uint(u)]; }
-                        for (int u = 0; u < 4; u++) for (int v = 0; v < 4; v++) c[u][v] += a[u] * b[v];
+                        \(products)
                     }
                     barrier();
                 }
-                for (int u = 0; u < 4; u++) for (int v = 0; v < 4; v++) {
-                    uint gi = i0 + ty * 4u + uint(u), gj = j0 + tx * 4u + uint(v);
-                    if (gi < \(m)u && gj < \(n)u) b2[bt * \(m * n)u + gi * \(n)u + gj] = \(store);
-                }
+                \(stores)
             }
         }
         """

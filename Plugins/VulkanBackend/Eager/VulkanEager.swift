@@ -39,7 +39,7 @@ struct VulkanEager {
         let key = EagerKernelCache.Key(device: ObjectIdentifier(context), primitive: primitive, inputs: inputTypes.map(\.strong), outputs: outputTypes.map(\.strong))
         let launches = try backend.eagerCache.launch(key) { try self.launch(primitive, inputTypes, outputTypes) }
         let outs = try outputTypes.map { try context.makeBuffer(byteCount: $0.byteCount) }
-        try context.dispatch(launches.program, buffers: inputs + outs, words: launches.words, groups: launches.groups, outputs: outs)
+        try context.dispatch(launches, inputs: inputs, outputs: outs)
         return outs
     }
 

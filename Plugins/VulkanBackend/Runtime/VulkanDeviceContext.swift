@@ -18,6 +18,8 @@ final class VulkanDeviceContext: @unchecked Sendable {
     private var recording: VulkanBatch?
     private var inFlight: [VulkanBatch] = []
     private var spare: [VulkanBatch] = []
+    /// Dispatches recorded so far (tests check that a fused program is one dispatch).
+    private(set) var dispatchCount = 0
     /// Whether buffers live in host-visible memory (else uploads and downloads stage).
     var hostVisible: Bool { pool.hostVisible }
 
@@ -223,6 +225,7 @@ final class VulkanDeviceContext: @unchecked Sendable {
             vkCmdDispatch(cb, UInt32(groups), 1, 1)
             barrierLocked(batch)
             batch.dispatches += 1
+            dispatchCount += 1
             batch.retained.append(contentsOf: buffers as [AnyObject])
             for o in outputs {
                 o.producer = batch

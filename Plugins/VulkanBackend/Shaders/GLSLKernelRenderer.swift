@@ -1,10 +1,35 @@
 import TesseraCore
 
-/// A shader with its launch: push-constant words and work-group count.
+/// A shader with its launch: push-constant words and work-group count. With a prologue,
+/// the prologue runs first on the inputs and writes a scratch buffer, and the main program
+/// binds that scratch buffer in place of the inputs.
 struct VulkanLaunch: Sendable {
     var program: ShaderProgram
     var words: [UInt32]
     var groups: Int
+    var prologue: VulkanPrologue? = nil
+}
+
+/// The first dispatch of a two-dispatch launch.
+struct VulkanPrologue: Sendable {
+    var program: ShaderProgram
+    var words: [UInt32]
+    var groups: Int
+    var scratchBytes: Int
+}
+
+extension VulkanDeviceContext {
+    /// Records a launch: its prologue (into a scratch buffer freed when the work is done) and
+    /// its main dispatch.
+    func dispatch(_ launch: VulkanLaunch, inputs: [VulkanBuffer], outputs: [VulkanBuffer]) throws {
+        if let p = launch.prologue {
+            let scratch = try makeBuffer(byteCount: p.scratchBytes)
+            try dispatch(p.program, buffers: inputs + [scratch], words: p.words, groups: p.groups, outputs: [scratch])
+            try dispatch(launch.program, buffers: [scratch] + outputs, words: launch.words, groups: launch.groups, outputs: outputs)
+        } else {
+            try dispatch(launch.program, buffers: inputs + outputs, words: launch.words, groups: launch.groups, outputs: outputs)
+        }
+    }
 }
 
 /// Renders a fused `Kernel` (see `KernelIR.swift`) to a GLSL compute shader.

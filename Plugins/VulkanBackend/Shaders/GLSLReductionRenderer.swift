@@ -86,23 +86,27 @@ extension GLSLKernelRenderer {
         let m = kept.reduce(1) { $0 * space[$1] }
         let rCount = reduced.reduce(1) { $0 * space[$1] }
         let accD = r.accumulatorDType
-        let accT = Self.accumulatorType(accD)
+        // float32 and float16 sums and products accumulate in double where the device has it
+        // (long reductions otherwise lose digits; the IR allows a more precise accumulator).
+        let wide = (accD == .float32 || accD == .float16) && (r.op == .sum || r.op == .prod) && info.shaderFloat64
+        let accT = wide ? "double" : Self.accumulatorType(accD)
         let valueD = k.body[r.value].dtype
         var toAcc = ops.convert("v\(r.value)", from: valueD, to: accD)
         if accD == .float16 { toAcc = "float(\(toAcc))" }
         if accD == .bool { toAcc = "uint(\(toAcc))" }
+        if wide { toAcc = "double(\(toAcc))" }
         var valueFunction = "\(accT) tz_value(uint o, uint r) {\n"
         for l in coordinateLines("o", kept) + coordinateLines("r", reduced) { valueFunction += "    \(l)\n" }
         for l in lines { valueFunction += "    \(l)\n" }
         valueFunction += "    return \(toAcc);\n}\n"
         let outD = k.outputs[0].dtype
-        var final = "acc"
-        if accD == .float16 { final = "float16_t(acc)" }
+        var final = wide ? "float(acc)" : "acc"
+        if accD == .float16 { final = "float16_t(\(final))" }
         if accD == .bool { final = "(acc != 0u)" }
         final = ops.convert(final, from: accD, to: outD)
         if outD == .bool { final = "uint8_t(\(final) ? 1 : 0)" }
         let out = "b\(k.inputs.count)"
-        let identity = Self.identity(r.op, accD)
+        let identity = wide ? (r.op == .sum ? "0.0lf" : "1.0lf") : Self.identity(r.op, accD)
         let combineAcc = Self.combine(r.op, accD, "acc", "tz_value(o, r)", ops: &ops)
         let workGroupPerOutput = rCount >= 256 && (m <= 16384 || rCount >= 4096)
         var body: String
@@ -123,33 +127,43 @@ extension GLSLKernelRenderer {
             """
         } else {
             localSize = Self.reductionLocalSize
-            let reduceShared: String
-            if let sg = subgroupOperation(r.op, accD) {
-                usesSubgroups = true
-                let combineShared = Self.combine(r.op, accD, "acc", "tz_shared[s]", ops: &ops)
-                reduceShared = """
-                        acc = \(sg)(acc);
-                        if (subgroupElect()) tz_shared[gl_SubgroupID] = acc;
-                        barrier();
-                        if (lid == 0u) {
-                            acc = tz_shared[0];
-                            for (uint s = 1u; s < gl_NumSubgroups; s++) acc = \(combineShared);
-                            \(out)[o] = \(final);
-                        }
-                        barrier();
-                """
-            } else {
+            // Lavapipe stops loops after some ten thousand iterations per thread: a work group
+            // reduces at most `chunk` points; longer reductions write per-chunk partials that a
+            // second dispatch combines.
+            let chunk = localSize * 8192
+            let parts = (rCount + chunk - 1) / chunk
+            func reduceShared(_ store: String) -> String {
+                if let sg = subgroupOperation(r.op, wide ? .float64 : accD) {
+                    usesSubgroups = true
+                    let combineShared = Self.combine(r.op, accD, "acc", "tz_shared[s]", ops: &ops)
+                    return """
+                            acc = \(sg)(acc);
+                            if (subgroupElect()) tz_shared[gl_SubgroupID] = acc;
+                            barrier();
+                            if (lid == 0u) {
+                                acc = tz_shared[0];
+                                for (uint s = 1u; s < gl_NumSubgroups; s++) acc = \(combineShared);
+                                \(store)
+                            }
+                            barrier();
+                    """
+                }
                 let combineTree = Self.combine(r.op, accD, "tz_shared[lid]", "tz_shared[lid + s]", ops: &ops)
-                reduceShared = """
+                return """
                         tz_shared[lid] = acc;
                         barrier();
                         for (uint s = gl_WorkGroupSize.x / 2u; s > 0u; s >>= 1) {
                             if (lid < s) tz_shared[lid] = \(combineTree);
                             barrier();
                         }
-                        if (lid == 0u) { \(accT) acc = tz_shared[0]; \(out)[o] = \(final); }
+                        if (lid == 0u) { \(accT) acc = tz_shared[0]; \(store) }
                         barrier();
                 """
+            }
+            if parts > 1 {
+                return try twoPass(k, r, parts: parts, chunk: chunk, m: m, rCount: rCount, accT: accT, identity: identity,
+                                   combineAcc: combineAcc, final: final, valueFunction: valueFunction,
+                                   reduceShared: reduceShared("b\(k.inputs.count)[g] = acc;"), ops: &ops, bindings: bindings)
             }
             body = """
             shared \(accT) tz_shared[\(localSize)];
@@ -159,7 +173,7 @@ extension GLSLKernelRenderer {
                 for (uint o = gl_WorkGroupID.x; o < M; o += gl_NumWorkGroups.x) {
                     \(accT) acc = \(identity);
                     for (uint r = lid; r < R; r += gl_WorkGroupSize.x) acc = \(combineAcc);
-            \(reduceShared)
+            \(reduceShared("\(out)[o] = \(final);"))
                 }
             }
             """
@@ -173,5 +187,65 @@ extension GLSLKernelRenderer {
         let groupCount = m == 0 ? 0 : (workGroupPerOutput ? Swift.min(m, Swift.min(info.maxComputeWorkGroupCountX, 65535))
                                                           : groups(for: m, localSize: localSize))
         return VulkanLaunch(program: program, words: [UInt32(m), UInt32(rCount)], groups: groupCount)
+    }
+
+    /// The storage dtype of an accumulator register type.
+    static func partialDType(_ accT: String) -> DType {
+        switch accT {
+        case "double": return .float64
+        case "float": return .float32
+        case "int": return .int32
+        case "int64_t": return .int64
+        default: return .uint32
+        }
+    }
+
+    /// Pass 1: one work group per (output, chunk of the reduced points) writes partials;
+    /// pass 2 (the main launch): one thread per output combines its partials.
+    func twoPass(_ k: Kernel, _ r: KernelReduction, parts: Int, chunk: Int, m: Int, rCount: Int, accT: String,
+                 identity: String, combineAcc: String, final: String, valueFunction: String, reduceShared: String,
+                 ops: inout GLSLScalarOps, bindings: [DType]) throws -> VulkanLaunch {
+        let partialD = Self.partialDType(accT)
+        let prelude = GLSLPrelude.source(ops.sections, hasFloat64: info.shaderFloat64)
+        let pass1 = """
+        shared \(accT) tz_shared[\(Self.reductionLocalSize)];
+        void main() {
+            uint R = pc.p[1];
+            uint lid = gl_LocalInvocationID.x;
+            for (uint g = gl_WorkGroupID.x; g < \(m * parts)u; g += gl_NumWorkGroups.x) {
+                uint o = g / \(parts)u, part = g % \(parts)u;
+                uint end = min(R, (part + 1u) * \(chunk)u);
+                \(accT) acc = \(identity);
+                for (uint r = part * \(chunk)u + lid; r < end; r += gl_WorkGroupSize.x) acc = \(combineAcc);
+        \(reduceShared)
+            }
+        }
+        """
+        var dtypes = Set(bindings + k.body.map(\.dtype))
+        dtypes.insert(r.accumulatorDType)
+        dtypes.insert(partialD)
+        let first = ShaderProgram(name: k.name + "_partials", bindings: k.inputs.map(\.dtype) + [partialD], pushWords: 2,
+                                  body: prelude + "\n" + valueFunction + pass1 + "\n", localSize: Self.reductionLocalSize,
+                                  dtypes: dtypes, usesSubgroups: reduceShared.contains("subgroup"))
+        let combinePartials = Self.combine(r.op, r.accumulatorDType == .bool ? .bool : r.accumulatorDType,
+                                           "acc", "b0[o * \(parts)u + p]", ops: &ops)
+        let outD = k.outputs[0].dtype
+        let pass2 = """
+        void main() {
+            uint step = gl_NumWorkGroups.x * gl_WorkGroupSize.x;
+            for (uint o = gl_GlobalInvocationID.x; o < \(m)u; o += step) {
+                \(accT) acc = \(identity);
+                for (uint p = 0u; p < \(parts)u; p++) acc = \(combinePartials);
+                b1[o] = \(final);
+            }
+        }
+        """
+        let second = ShaderProgram(name: k.name + "_combine", bindings: [partialD, outD], pushWords: 1,
+                                   body: GLSLPrelude.source(ops.sections, hasFloat64: info.shaderFloat64) + "\n" + pass2 + "\n",
+                                   localSize: 64, dtypes: dtypes)
+        let firstGroups = Swift.min(m * parts, Swift.min(info.maxComputeWorkGroupCountX, 65535))
+        let prologue = VulkanPrologue(program: first, words: [UInt32(m), UInt32(rCount)], groups: firstGroups,
+                                      scratchBytes: m * parts * partialD.byteSize)
+        return VulkanLaunch(program: second, words: [0], groups: groups(for: m, localSize: 64), prologue: prologue)
     }
 }

@@ -29,6 +29,9 @@ struct MatmulShader {
         let lFree = l.shape.indices.filter { !dn.lhsBatch.contains($0) && !dn.lhsContracting.contains($0) }
         let rFree = r.shape.indices.filter { !dn.rhsBatch.contains($0) && !dn.rhsContracting.contains($0) }
         if dn.lhsBatch.count <= 1 && lFree.count <= 1 && rFree.count <= 1 && dn.lhsContracting.count == 1 {
+            // CPU devices (lavapipe) run work-group barriers as coroutine switches: there a
+            // register-tiled shader without shared memory is several times faster.
+            if shaders.info.kind == .cpu { return try registerTiled(dn, lFree.first, rFree.first, ins, outs) }
             return try tiled(dn, lFree.first, rFree.first, ins, outs)
         }
         return try direct(dn, lFree, rFree, ins, outs)
@@ -99,6 +102,48 @@ struct MatmulShader {
                                     localSize: 256, dtypes: [l.dtype, r.dtype, out.dtype, acc])
         let groups = out.count == 0 ? 0 : Swift.min(tiles, 65535)
         return VulkanLaunch(program: program, words: [0], groups: groups)
+    }
+
+    /// 4x4 outputs per thread straight from global memory (no shared memory, no barriers).
+    func registerTiled(_ dn: DotDimensionNumbers, _ lFree: Int?, _ rFree: Int?, _ ins: [ShapedType], _ outs: [ShapedType]) throws -> VulkanLaunch {
+        let l = ins[0], r = ins[1], out = outs[0]
+        let acc = accumulator(l.dtype, out.dtype)
+        try shaders.renderer.checkDTypes([l.dtype, r.dtype, out.dtype, acc], what: "dot_general")
+        let ops = GLSLScalarOps(hasFloat64: shaders.info.shaderFloat64)
+        let batch = dn.lhsBatch.first.map { l.shape[$0] } ?? 1
+        let m = lFree.map { l.shape[$0] } ?? 1
+        let n = rFree.map { r.shape[$0] } ?? 1
+        let k = l.shape[dn.lhsContracting[0]]
+        let (lb, li, lk) = (stride(l, dn.lhsBatch.first), stride(l, lFree), stride(l, dn.lhsContracting[0]))
+        let (rb, rj, rk) = (stride(r, dn.rhsBatch.first), stride(r, rFree), stride(r, dn.rhsContracting[0]))
+        let at = ShaderProgram.glslType(acc)
+        let zero = acc == .float64 ? "0.0lf" : "\(at)(0)"
+        let blocksM = (m + 3) / 4, blocksN = (n + 3) / 4
+        let count = batch * blocksM * blocksN
+        func ld(_ b: Int, _ d: DType, _ a: String) -> String { ops.convert(DeviceShaders.read(b, d, a), from: d, to: acc) }
+        let declarations = (0..<4).flatMap { u in (0..<4).map { v in "\(at) c\(u)\(v) = \(zero);" } }.joined(separator: " ")
+        // Rows and columns past the edge read row/column 0 (in bounds) and are not stored.
+        let rows = (0..<4).map { u in "uint ia\(u) = (i0 + \(u)u < \(m)u ? i0 + \(u)u : 0u) * \(li)u + bt * \(lb)u;" }.joined(separator: " ")
+        let cols = (0..<4).map { v in "uint jb\(v) = (j0 + \(v)u < \(n)u ? j0 + \(v)u : 0u) * \(rj)u + bt * \(rb)u;" }.joined(separator: " ")
+        var step = (0..<4).map { u in "\(at) a\(u) = \(ld(0, l.dtype, "ia\(u) + kk * \(lk)u"));" }.joined(separator: " ")
+        step += " " + (0..<4).map { v in "\(at) q\(v) = \(ld(1, r.dtype, "jb\(v) + kk * \(rk)u"));" }.joined(separator: " ")
+        step += " " + (0..<4).flatMap { u in (0..<4).map { v in "c\(u)\(v) += a\(u) * q\(v);" } }.joined(separator: " ")
+        let stores = (0..<4).flatMap { u in (0..<4).map { v in
+            "if (i0 + \(u)u < \(m)u && j0 + \(v)u < \(n)u) b2[bt * \(m * n)u + (i0 + \(u)u) * \(n)u + j0 + \(v)u] = \(ops.convert("c\(u)\(v)", from: acc, to: out.dtype));"
+        } }.joined(separator: "\n        ")
+        let loop = """
+        uint bt = i / \(blocksM * blocksN)u, rest = i % \(blocksM * blocksN)u;
+                uint i0 = (rest / \(blocksN)u) * 4u, j0 = (rest % \(blocksN)u) * 4u;
+                \(rows)
+                \(cols)
+                \(declarations)
+                for (uint kk = 0u; kk < \(k)u; kk++) {
+                    \(step)
+                }
+                \(stores)
+        """
+        return try shaders.elementwise("dot_general_registers", bindings: [l.dtype, r.dtype, out.dtype], count: out.count == 0 ? 0 : count,
+                                       loop: loop, dtypes: [acc])
     }
 
     func direct(_ dn: DotDimensionNumbers, _ lFree: [Int], _ rFree: [Int], _ ins: [ShapedType], _ outs: [ShapedType]) throws -> VulkanLaunch {

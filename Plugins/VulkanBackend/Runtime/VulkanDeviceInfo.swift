@@ -11,13 +11,13 @@ struct VulkanDeviceInfo: @unchecked Sendable {
     /// `pipelineCacheUUID`, as hex: keys the on-disk pipeline cache.
     let pipelineCacheUUID: String
     let queueFamily: UInt32
-    let shaderFloat64: Bool
-    let shaderInt64: Bool
+    var shaderFloat64: Bool
+    var shaderInt64: Bool
     let shaderInt16: Bool
-    let shaderFloat16: Bool
+    var shaderFloat16: Bool
     let shaderInt8: Bool
     let storageBuffer8Bit: Bool
-    let storageBuffer16Bit: Bool
+    var storageBuffer16Bit: Bool
     let bufferDeviceAddress: Bool
     let maxStorageBufferRange: Int
     let maxMemoryAllocationSize: Int

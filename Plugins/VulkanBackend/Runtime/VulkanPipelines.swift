@@ -22,6 +22,8 @@ final class VulkanPipelines: @unchecked Sendable {
     let label: String
     let compiler: ShaderCompiler
     private let lock = NSLock()
+    /// Pipelines created by this object (tests count them).
+    var pipelineCount: Int { lock.withLock { pipelines.count } }
     private var pipelines: [String: VulkanPipeline] = [:]
     private var setLayouts: [Int: VkDescriptorSetLayout] = [:]
     private var layouts: [String: VkPipelineLayout] = [:]
@@ -31,12 +33,13 @@ final class VulkanPipelines: @unchecked Sendable {
     private(set) var pipelineCacheLoadedBytes = 0
     let pushBytes: Int
 
-    init(device: VkDevice, info: VulkanDeviceInfo, label: String) throws {
+    init(device: VkDevice, info: VulkanDeviceInfo, label: String,
+         cacheDirectory: URL? = VulkanCacheDirectory.resolve()) throws {
         self.device = device
         self.info = info
         self.label = label
         self.pushBytes = Swift.min(128, info.maxPushConstantsSize)
-        compiler = ShaderCompiler(cacheDirectory: VulkanCacheDirectory.resolve(), deviceName: label)
+        compiler = ShaderCompiler(cacheDirectory: cacheDirectory, deviceName: label)
         pipelineCache = try createPipelineCache()
     }
 
@@ -73,7 +76,7 @@ final class VulkanPipelines: @unchecked Sendable {
     /// The file: `TSPC` + checksum (8 bytes) + the driver's cache data, whose own header
     /// (length, version, vendor, device, UUID) is checked too.
     static func decodeCacheFile(_ data: Data, uuid: String) -> Data? {
-        guard data.count > 12 + 32, data.prefix(4) == Data("TSPC".utf8) else { return nil }
+        guard data.count >= 12 + 32, data.prefix(4) == Data("TSPC".utf8) else { return nil }
         let stored = data.subdata(in: 4..<12).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         let payload = data.subdata(in: 12..<data.count)
         guard UInt64(littleEndian: stored) == ContentHash.checksum(payload) else { return nil }
@@ -95,7 +98,9 @@ final class VulkanPipelines: @unchecked Sendable {
     func savePipelineCache() {
         guard let url = pipelineCacheURL, let cache = pipelineCache else { return }
         var size = 0
-        guard vkGetPipelineCacheData(device, cache, &size, nil) == VK_SUCCESS, size > 0 else { return }
+        let status = vkGetPipelineCacheData(device, cache, &size, nil)
+        VulkanLog.debug("vulkan: pipeline cache data: \(VulkanResult.name(status)), \(size) bytes")
+        guard status == VK_SUCCESS, size > 0 else { return }
         var data = Data(count: size)
         let r = data.withUnsafeMutableBytes { vkGetPipelineCacheData(device, cache, &size, $0.baseAddress) }
         guard r == VK_SUCCESS else { return }

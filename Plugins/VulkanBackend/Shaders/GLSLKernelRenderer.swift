@@ -128,8 +128,12 @@ struct GLSLKernelRenderer {
         if let r = k.reduction {
             return try renderReduction(k, r, lines: lines, ops: &ops, bindings: &bindings, coordinateLines: coordinateLines)
         }
-        var body = "void main() {\n    uint n = pc.p[0];\n    uint step = gl_NumWorkGroups.x * gl_WorkGroupSize.x;\n"
-        body += "    for (uint i = gl_GlobalInvocationID.x; i < n; i += step) {\n"
+        // One point per thread when the grid covers the index space, else a grid-stride loop.
+        let n = k.pointCount
+        let covered = n <= Swift.min(info.maxComputeWorkGroupCountX, 65535) * Self.elementwiseLocalSize
+        var body = "void main() {\n    uint n = pc.p[0];\n"
+        body += covered ? "    uint i = gl_GlobalInvocationID.x;\n    if (i < n) {\n"
+            : "    uint step = gl_NumWorkGroups.x * gl_WorkGroupSize.x;\n    for (uint i = gl_GlobalInvocationID.x; i < n; i += step) {\n"
         if needsCoordinates { for l in coordinateLines("i", Array(space.indices)) { body += "        \(l)\n" } }
         for l in lines { body += "        \(l)\n" }
         for s in k.stores {
@@ -140,8 +144,7 @@ struct GLSLKernelRenderer {
         body += "    }\n}\n"
         let prelude = GLSLPrelude.source(ops.sections, hasFloat64: info.shaderFloat64)
         let program = ShaderProgram(name: k.name, bindings: bindings, pushWords: 1, body: prelude + "\n" + body,
-                                    localSize: Self.elementwiseLocalSize, dtypes: dtypes.union(ops.sections.contains(.dmath) || ops.sections.contains(.f64core) ? [.float64] : []))
-        let n = k.pointCount
+                                    localSize: Self.elementwiseLocalSize, dtypes: dtypes)
         return VulkanLaunch(program: program, words: [UInt32(n)], groups: n == 0 ? 0 : groups(for: n, localSize: Self.elementwiseLocalSize))
     }
 

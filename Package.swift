@@ -48,10 +48,15 @@ let package = Package(
         .target(name: "KernelSource", dependencies: ["TesseraCore"], path: "Plugins/KernelSource"),
         .target(name: "OpenCLBackend", dependencies: ["TesseraCore", "KernelSource", "COpenCL"],
                 path: "Plugins/OpenCLBackend"),
+        .target(
+            name: "VulkanBackend",
+            dependencies: ["TesseraCore", "CVulkan", "CShaderc"],
+            path: "Plugins/VulkanBackend"
+        ),
         .target(name: "TesseraBootstrap", path: "Sources/TesseraBootstrap"),
         .target(
             name: "Tessera",
-            dependencies: ["TesseraCore", "ReferenceBackend", "BLASBackend", "OpenCLBackend", "TesseraBootstrap"],
+            dependencies: ["TesseraCore", "ReferenceBackend", "BLASBackend", "OpenCLBackend", "VulkanBackend", "TesseraBootstrap"],
             path: "Sources/Tessera"
         ),
         .executableTarget(
@@ -61,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TesseraTests",
-            dependencies: ["Tessera"],
+            dependencies: ["Tessera", "VulkanBackend"],
             path: "Tests/TesseraTests",
             resources: [.copy("Data")]
         ),

@@ -2,6 +2,7 @@
 import OpenCLBackend
 import ReferenceBackend
 import BLASBackend
+import VulkanBackend
 import TesseraBootstrap
 
 /// Registers the built-in backend plugins with the device manager. Called once at
@@ -20,6 +21,7 @@ public enum Tessera {
         manager.register(ReferenceBackend.shared)
         manager.register(BLASBackend.shared)
         manager.register(OpenCLBackend.shared)
+        manager.register(VulkanBackend.shared)
     }
 
     /// Chooses the backends to use in priority order, as `TESSERA_BACKEND` does.

@@ -22,6 +22,7 @@ struct ConformanceTests {
         // TESSERA_CONFORMANCE_FILTER=gather runs only the cases whose name contains "gather".
         let filter = ProcessInfo.processInfo.environment["TESSERA_CONFORMANCE_FILTER"]
         var failures: [String] = []
+        var known: [String] = []
         var run = 0
         var unsupported: [DType: Int] = [:]
         for c in cases {
@@ -34,14 +35,24 @@ struct ConformanceTests {
             run += 1
             do {
                 let actual = try Self.run(c, on: device)
-                failures += Self.mismatches(c, actual: actual, expected: c.expected, against: "jax")
+                var caseFailures = Self.mismatches(c, actual: actual, expected: c.expected, against: "jax")
                 if device !== reference {
                     let ref = try Self.run(c, on: reference)
-                    failures += Self.mismatches(c, actual: actual, expected: ref, against: "reference backend")
+                    caseFailures += Self.mismatches(c, actual: actual, expected: ref, against: "reference backend")
+                }
+                if !caseFailures.isEmpty, let reason = ConformanceDeviations.reason(backend: backend, c),
+                   !reason.contains("64 ulp") || ConformanceDeviations.withinWidenedTolerance(c, actual: actual, expected: c.expected) {
+                    known.append("\(caseFailures[0]) [documented deviation: \(reason)]")
+                } else {
+                    failures += caseFailures
                 }
             } catch {
                 failures.append("\(c.name): threw \(error)")
             }
+        }
+        for k in known {
+            print("conformance on \(device): known deviation: \(k)")
+            withKnownIssue(Comment(rawValue: k)) { Issue.record(Comment(rawValue: "\(backend): \(k)")) }
         }
         print("conformance on \(device): \(run) of \(cases.count) cases run, \(failures.count) failing")
         for (dtype, count) in unsupported.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

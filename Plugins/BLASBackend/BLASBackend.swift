@@ -55,6 +55,10 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     @discardableResult
     public func clearCache() -> Int { pool.clear() }
 
+    /// `device.clearCache()`: the devices share one pool, so this releases all of it.
+    @discardableResult
+    public func clearCache(on device: Device) -> Int { pool.clear() }
+
     /// The buffer pool's counters (cached and live bytes, reuses, fresh allocations).
     public var poolStatistics: BufferPoolStatistics { pool.statistics }
 

@@ -148,7 +148,7 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
                 }
             case .index(let dimension):
                 steps.append({ v, _, start, count in fillCoordinates(dimension: dimension, shape: space, start: start, count: count, into: v[n]) })
-            default:
+            case .unary, .binary, .compare, .select, .convert, .bitcast:
                 if folded[n] != nil { continue }
                 if let f = fusedInto[n], case .binary(let op, _, _) = inst.op, let t = folded[f.transformed] {
                     let fused = inst.dtype == .float32

@@ -60,6 +60,19 @@ struct BLASDeviceTests {
         _ = b
     }
 
+    @Test func deviceClearCacheReleasesThePool() {
+        let backend = BLASBackend(deviceCount: 1)
+        let device = backend.devices[0]
+        do {
+            let x = Tensor([Float](repeating: 1, count: 100_000), shape: [100_000], dtype: .float32, on: device)
+            Lax.binary(.add, x, x).blockUntilReady()
+        }
+        let cached = backend.poolStatistics.cachedBytes
+        #expect(cached >= 2 * 400_000)
+        #expect(device.clearCache() == cached)
+        #expect(backend.poolStatistics.cachedBytes == 0)
+    }
+
     @Test func repeatedJitCallsReuseTheOutputBuffer() {
         @Sendable func f(_ x: Tensor) -> Tensor { x * x + 1 }
         let fast = jit(f)

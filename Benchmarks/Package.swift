@@ -8,7 +8,7 @@ let package = Package(
     name: "TesseraBenchmarks",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(name: "Tessera", path: ".."),
+        .package(name: "Tessera", path: ".."),   // named: the checkout directory may be called anything
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -46,6 +46,12 @@ let package = Package(
             ],
             path: "Benchmarks/BLAS",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // The jit path alone, for perf/callgrind.
+        .executableTarget(
+            name: "BLASProfile",
+            dependencies: [.product(name: "Tessera", package: "Tessera")],
+            path: "Benchmarks/BLASProfile"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -55,6 +55,10 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     @discardableResult
     public func clearCache() -> Int { pool.clear() }
 
+    /// `device.clearCache()`: the devices share one pool, so this releases all of it.
+    @discardableResult
+    public func clearCache(on device: Device) -> Int { pool.clear() }
+
     /// The buffer pool's counters (cached and live bytes, reuses, fresh allocations).
     public var poolStatistics: BufferPoolStatistics { pool.statistics }
 
@@ -90,6 +94,16 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     /// are ready, else on the device's queue.
     public func execute(_ primitive: Primitive, inputs: [any DeviceBuffer], inputTypes: [ShapedType],
                         outputTypes: [ShapedType], on device: Device) throws -> [any DeviceBuffer] {
+        // The small float binary op: no closure, no queue, no intermediate arrays.
+        if case .binary(let op) = primitive, inputs.count == 2, outputTypes.count == 1,
+           let a = inputs[0] as? BLASBuffer, let b = inputs[1] as? BLASBuffer,
+           outputTypes[0].count <= EagerEvaluator.smallCount, inputTypes[0].count == outputTypes[0].count,
+           inputTypes[1].count == outputTypes[0].count, a.isReady, b.isReady {
+            let out = try BLASBuffer(byteCount: outputTypes[0].byteCount, pool: pool, ready: true)
+            if EagerEvaluator.directBinary(op, a.storage, b.storage, out.storage, outputTypes[0].count, inputTypes[0].dtype) {
+                return [out]
+            }
+        }
         let ins = try inputs.map(Self.blasBuffer)
         try PrimitiveEvaluator.validate(primitive, inputTypes: inputTypes, outputTypes: outputTypes)
         if let alias = PrimitiveEvaluator.aliasedInput(primitive) { return [ins[alias]] }

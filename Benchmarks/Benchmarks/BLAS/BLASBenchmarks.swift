@@ -1,5 +1,6 @@
 import BLASPeers
 import Benchmark
+import Foundation
 import Tessera
 
 /// The BLAS backend against its peers in one run: the seed polynomial under jit vs a
@@ -17,46 +18,62 @@ let benchmarks: @Sendable () -> Void = {
 
     for (dtype, n) in [(DType.float32, 10_000_000), (.float32, 100_000_000), (.float64, 10_000_000), (.float64, 100_000_000)] {
         let label = "\(dtype.shortName) 1e\(n == 10_000_000 ? 7 : 8)"
-        // x in [0, 1): iota / n, computed on the device.
-        let x = Lax.binary(.mul, Lax.iota(dtype, shape: [n]), Lax.full(1 / Double(n), shape: [n], dtype: dtype)).to(device)
+        // Inputs are made on first use (benchmarks not selected by --filter cost nothing).
+        let input = Lazy { () -> Tensor in
+            // x in [0, 1): iota / n, computed on the device.
+            let x = Lax.binary(.mul, Lax.iota(dtype, shape: [n]), Lax.full(1 / Double(n), shape: [n], dtype: dtype)).to(device)
+            x.blockUntilReady()
+            return x
+        }
         Benchmark("jit poly \(label) [blas]") { benchmark in
+            let x = input.value
+            fast(x).blockUntilReady()
+            benchmark.startMeasurement()
             for _ in benchmark.scaledIterations { fast(x).blockUntilReady() }
         }
-        let host = UnsafeMutableRawPointer.allocate(byteCount: n * dtype.byteSize, alignment: 64)
-        let out = UnsafeMutableRawPointer.allocate(byteCount: n * dtype.byteSize, alignment: 64)
-        for i in 0..<n {
-            if dtype == .float32 { host.storeBytes(of: Float(i) / Float(n), toByteOffset: i * 4, as: Float.self) }
-            else { host.storeBytes(of: Double(i) / Double(n), toByteOffset: i * 8, as: Double.self) }
-        }
-        out.initializeMemory(as: UInt8.self, repeating: 0, count: n * dtype.byteSize)   // touch the pages once
-        let hostBox = UncheckedPointer(host), outBox = UncheckedPointer(out)
-        Benchmark("C loop poly \(label) [1 thread]") { benchmark in
-            for _ in benchmark.scaledIterations {
-                if dtype == .float32 { peer_poly_f32(hostBox.pointer.assumingMemoryBound(to: Float.self), outBox.pointer.assumingMemoryBound(to: Float.self), n) }
-                else { peer_poly_f64(hostBox.pointer.assumingMemoryBound(to: Double.self), outBox.pointer.assumingMemoryBound(to: Double.self), n) }
+        let buffers = Lazy { () -> UncheckedPointers in
+            let host = UnsafeMutableRawPointer.allocate(byteCount: n * dtype.byteSize, alignment: 64)
+            let out = UnsafeMutableRawPointer.allocate(byteCount: n * dtype.byteSize, alignment: 64)
+            for i in 0..<n {
+                if dtype == .float32 { host.storeBytes(of: Float(i) / Float(n), toByteOffset: i * 4, as: Float.self) }
+                else { host.storeBytes(of: Double(i) / Double(n), toByteOffset: i * 8, as: Double.self) }
             }
+            out.initializeMemory(as: UInt8.self, repeating: 0, count: n * dtype.byteSize)   // touch the pages once
+            return UncheckedPointers(x: host, out: out)
         }
-        Benchmark("C loop poly \(label) [\(cores) threads]") { benchmark in
-            for _ in benchmark.scaledIterations {
-                if dtype == .float32 { peer_poly_f32_threads(hostBox.pointer.assumingMemoryBound(to: Float.self), outBox.pointer.assumingMemoryBound(to: Float.self), n, Int32(cores)) }
-                else { peer_poly_f64_threads(hostBox.pointer.assumingMemoryBound(to: Double.self), outBox.pointer.assumingMemoryBound(to: Double.self), n, Int32(cores)) }
+        for threads in [1, cores] {
+            Benchmark("C loop poly \(label) [\(threads) thread\(threads == 1 ? "" : "s")]") { benchmark in
+                let p = buffers.value
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    if dtype == .float32 {
+                        peer_poly_f32_threads(p.x.assumingMemoryBound(to: Float.self), p.out.assumingMemoryBound(to: Float.self), n, Int32(threads))
+                    } else {
+                        peer_poly_f64_threads(p.x.assumingMemoryBound(to: Double.self), p.out.assumingMemoryBound(to: Double.self), n, Int32(threads))
+                    }
+                }
             }
         }
     }
 
     for n in [1024, 2048, 4096] {
         for dtype in [DType.float32, .float64] {
-            let a = Lax.convert(Lax.reshape(Lax.iota(.int32, shape: [n * n]), [n, n]), to: dtype).to(device)
-            let b = Lax.binary(.mul, a, Lax.full(0.5, shape: [n, n], dtype: dtype))
-            a.blockUntilReady()
-            b.blockUntilReady()
-            let flops = 2 * n * n * n
+            let operands = Lazy { () -> (Tensor, Tensor) in
+                let a = Lax.convert(Lax.reshape(Lax.binary(.rem, Lax.iota(.int32, shape: [n * n]), Lax.full(7, shape: [n * n], dtype: .int32)), [n, n]),
+                                    to: dtype).to(device)
+                let b = Lax.binary(.mul, a, Lax.full(0.5, shape: [n, n], dtype: dtype))
+                b.blockUntilReady()
+                return (a, b)
+            }
             Benchmark("matmul \(n) \(dtype.shortName) [blas]", configuration: .init(maxDuration: .seconds(6), maxIterations: 50)) { benchmark in
+                let (a, b) = operands.value
+                matmul(a, b).blockUntilReady()
+                benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations { matmul(a, b).blockUntilReady() }
-                _ = flops
             }
             Benchmark("raw cblas gemm \(n) \(dtype.shortName)", configuration: .init(maxDuration: .seconds(6), maxIterations: 50)) { benchmark in
                 peer_gemm_prepare(Int32(n))
+                peer_gemm(Int32(n), dtype == .float64 ? 1 : 0)
                 benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations { peer_gemm(Int32(n), dtype == .float64 ? 1 : 0) }
             }
@@ -76,8 +93,24 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// A pointer captured by the benchmark closures (they run on one thread at a time).
-struct UncheckedPointer: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
-    init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
+/// Host buffers of the C peer (used by one benchmark thread at a time).
+struct UncheckedPointers: @unchecked Sendable {
+    let x: UnsafeMutableRawPointer
+    let out: UnsafeMutableRawPointer
+}
+
+/// A value made on first use and kept for the rest of the run.
+final class Lazy<T>: @unchecked Sendable {
+    private let make: () -> T
+    private var made: T?
+    private let lock = NSLock()
+    init(_ make: @escaping () -> T) { self.make = make }
+    var value: T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let v = make()
+        made = v
+        return v
+    }
 }

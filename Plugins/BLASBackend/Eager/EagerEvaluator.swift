@@ -59,6 +59,40 @@ enum EagerEvaluator {
         try PrimitiveEvaluator.evaluate(primitive, x, types, out, outTypes)
     }
 
+    /// `out = op(a, b)` for float32/float64 add, sub, mul, div, max, min with no
+    /// allocation (the small-tensor eager path); false for other cases.
+    @inline(__always)
+    static func directBinary(_ op: BinaryOp, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ out: UnsafeMutableRawPointer,
+                             _ count: Int, _ dtype: DType) -> Bool {
+        switch dtype {
+        case .float32: return directBinary(op, a, b, out, count, Float.self)
+        case .float64: return directBinary(op, a, b, out, count, Double.self)
+        case .bool, .int32, .int64, .uint32, .float16: return false
+        }
+    }
+
+    @inline(__always)
+    static func directBinary<T: BinaryFloatingPoint>(_ op: BinaryOp, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer,
+                                                     _ out: UnsafeMutableRawPointer, _ count: Int, _: T.Type) -> Bool {
+        let x = a.assumingMemoryBound(to: T.self), y = b.assumingMemoryBound(to: T.self), o = out.assumingMemoryBound(to: T.self)
+        switch op {
+        case .add: loop(x, y, o, count, AddFunction.self)
+        case .sub: loop(x, y, o, count, SubFunction.self)
+        case .mul: loop(x, y, o, count, MulFunction.self)
+        case .div: loop(x, y, o, count, DivFunction.self)
+        case .max: loop(x, y, o, count, MaxFunction.self)
+        case .min: loop(x, y, o, count, MinFunction.self)
+        case .rem, .pow, .atan2, .and, .or, .xor, .shiftLeft, .shiftRightLogical, .shiftRightArithmetic: return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func loop<T: BinaryFloatingPoint, F: FloatBinaryFunction>(_ x: UnsafePointer<T>, _ y: UnsafePointer<T>,
+                                                                     _ o: UnsafeMutablePointer<T>, _ n: Int, _: F.Type) {
+        for i in 0..<n { o[i] = F.apply(x[i], y[i]) }
+    }
+
     /// float32/float64 add, sub, mul, div, max, min in one loop; false for other cases.
     @inline(__always)
     static func floatBinary(_ op: BinaryOp, _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, _ dtype: DType,

@@ -7,7 +7,9 @@ import TesseraCore
 /// device; each thread walks its range in blocks of `blockSize` points. Within a block
 /// the body runs instruction by instruction, each filling its value for the whole block
 /// with one tight loop (float32/float64 arithmetic is specialised and vectorised; other
-/// instructions call the reference evaluator's typed loops on the block). Values live in
+/// instructions call the reference evaluator's typed loops on the block; an add, sub or
+/// mul by a literal or broadcast scalar whose only use is another such instruction is
+/// applied inside that instruction's loop, `FusedSteps`). Values live in
 /// a few L1-sized scratch slots reused by liveness; contiguous loads are read in place,
 /// strided and broadcast loads are gathered per block (`StridedLoad`), literals and
 /// broadcast scalars are filled once per thread, and the first store of each computed
@@ -37,11 +39,11 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
     private let copyStores: [(KernelValue, Int, Int)]
     private let reduction: BlockReduction?
 
-    init(kernel: Kernel, blockSize requested: Int = 2048) throws {
+    init(kernel: Kernel, blockSize requested: Int = 512) throws {
         self.kernel = kernel
         let body = kernel.body
         let maxSize = body.map(\.dtype.byteSize).max() ?? 1
-        blockSize = Swift.max(256, requested * 4 / Swift.max(4, maxSize))
+        blockSize = Swift.max(64, requested * 4 / Swift.max(4, maxSize))
         slotBytes = (blockSize * maxSize + 63) & ~63
         let space = kernel.indexSpace
 
@@ -58,6 +60,28 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
             case .index, .unary, .binary, .compare, .select, .convert, .bitcast, .accumulator: break
             }
         }
+        // Scalar transforms folded into their only consumer (`x * 3` inside `(x * 3) + y`).
+        var useCount = [Int](repeating: 0, count: body.count), consumer = [Int](repeating: -1, count: body.count)
+        for (n, inst) in body.enumerated() { for x in inst.op.operands { useCount[x] += 1; consumer[x] = n } }
+        var keep = Set(kernel.stores.map(\.value))
+        if let r = kernel.reduction { keep.insert(r.value) }
+        var folded: [KernelValue: ScalarTransform] = [:]
+        var fusedInto: [KernelValue: (transformed: KernelValue, other: KernelValue, left: Bool)] = [:]
+        for n in body.indices {
+            guard useCount[n] == 1, !keep.contains(n), let t = ScalarTransform.of(body[n], uniform: uniform),
+                  folded[t.vector] == nil else { continue }
+            let c = consumer[n]
+            guard fusedInto[c] == nil, body[c].dtype == body[n].dtype, case .binary(let op, let a, let b) = body[c].op,
+                  [BinaryOp.add, .sub, .mul, .div, .max, .min].contains(op) else { continue }
+            let other = a == n ? b : a
+            guard folded[other] == nil else { continue }
+            folded[n] = t
+            fusedInto[c] = (n, other, a == n)
+        }
+        /// The values an instruction's step reads (folded operands replaced by theirs).
+        func reads(_ n: Int) -> [KernelValue] {
+            body[n].op.operands.flatMap { x in folded[x].map { [$0.vector, $0.scalar] } ?? [x] }
+        }
         var homes = [Home?](repeating: nil, count: body.count)
         var copies: [(KernelValue, Int, Int)] = []
         for (n, l) in loads where l.isContiguous && !uniform[n] {
@@ -73,7 +97,7 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
         }
         // Liveness: last use of each value (stores and the reduction keep values to the end).
         var lastUse = Array(0..<body.count)
-        for (n, inst) in body.enumerated() { for x in inst.op.operands { lastUse[x] = Swift.max(lastUse[x], n) } }
+        for n in body.indices where folded[n] == nil { for x in reads(n) { lastUse[x] = Swift.max(lastUse[x], n) } }
         for (v, _, _) in copies { lastUse[v] = body.count }
         if let r = kernel.reduction { lastUse[r.value] = body.count }
         // Slots: uniforms keep theirs; others are reused once their value is dead.
@@ -85,9 +109,13 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
             return slotCount - 1
         }
         for n in body.indices where uniform[n] { homes[n] = .scratch(takeSlot()) }
-        for (n, inst) in body.enumerated() {
+        for n in body.indices {
+            if folded[n] != nil {
+                homes[n] = .scratch(0)   // never read: its consumer computes it on the fly
+                continue
+            }
             if homes[n] == nil { homes[n] = .scratch(takeSlot()) }
-            for x in Set(inst.op.operands) where lastUse[x] == n && !uniform[x] {
+            for x in Set(reads(n)) where lastUse[x] == n && !uniform[x] {
                 if case .scratch(let s) = homes[x]! { free.append(s) }
             }
             if lastUse[n] == n && !uniform[n], case .scratch(let s) = homes[n]! { free.append(s) }
@@ -120,7 +148,17 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
                 }
             case .index(let dimension):
                 steps.append({ v, _, start, count in fillCoordinates(dimension: dimension, shape: space, start: start, count: count, into: v[n]) })
-            default:
+            case .unary, .binary, .compare, .select, .convert, .bitcast:
+                if folded[n] != nil { continue }
+                if let f = fusedInto[n], case .binary(let op, _, _) = inst.op, let t = folded[f.transformed] {
+                    let fused = inst.dtype == .float32
+                        ? FusedSteps.binary(op, Float.self, transform: t, transformedIsLeft: f.left, other: f.other, n)
+                        : FusedSteps.binary(op, Double.self, transform: t, transformedIsLeft: f.left, other: f.other, n)
+                    if let fused {
+                        steps.append({ v, _, _, count in fused(v, count) })
+                        continue
+                    }
+                }
                 let step = try BlockProgram.compute(n, inst, body, uniform: uniform, kernel: kernel)
                 steps.append({ v, _, _, count in step(v, count) })
             }

@@ -57,10 +57,17 @@ public final class BLASBuffer: DeviceBuffer, @unchecked Sendable {
         if s == 2 { throw error ?? TesseraError(.execution, "blas: the operation producing this buffer failed") }
     }
 
-    /// Marks the contents complete and wakes waiters (pending buffers only).
-    package func markReady() {
-        state.store(1, ordering: .releasing)
-        done?.leave()
+    /// Records the outcome (ready when `error` is nil) without waking waiters yet; the
+    /// caller drops its references to the buffer, then calls `leave()` on the result, so
+    /// that a waiter that frees the buffer returns it to the pool at once.
+    package func complete(_ error: TesseraError?) -> DispatchGroup? {
+        if let error {
+            self.error = error
+            state.store(2, ordering: .releasing)
+        } else {
+            state.store(1, ordering: .releasing)
+        }
+        return done
     }
 
     /// Marks the work failed with `error`; `wait()` rethrows it.

@@ -20,22 +20,43 @@ package final class BLASQueue: Sendable {
 
     /// Runs `work` on the queue after `inputs` are complete, then completes `outputs`.
     package func enqueue(inputs: [BLASBuffer], outputs: [BLASBuffer], _ work: @escaping @Sendable () throws -> Void) {
-        queue.async {
-            BLASQueue.perform(inputs: inputs, outputs: outputs, work)
-        }
+        let item = WorkItem(inputs: inputs, outputs: outputs, work: work)
+        queue.async { BLASQueue.perform(item) }
     }
 
-    /// Waits for the inputs, runs `work`, completes the outputs (on the calling thread).
-    package static func perform(inputs: [BLASBuffer], outputs: [BLASBuffer], _ work: () throws -> Void) {
+    /// Waits for the inputs, runs the work and completes the outputs. Every reference the
+    /// queue holds (inputs, outputs, the work closure) is dropped before waiters wake, so a
+    /// result freed right after `wait()` goes back to the pool at once.
+    private static func perform(_ item: WorkItem) {
+        var (inputs, outputs, work) = (item.inputs, item.outputs, item.work)
+        item.inputs = []
+        item.outputs = []
+        item.work = nil
+        var failure: TesseraError?
         do {
             for input in inputs { try input.wait() }
-            try work()
-            for output in outputs { output.markReady() }
+            try work?()
         } catch let error as TesseraError {
-            for output in outputs { output.markFailed(error) }
+            failure = error
         } catch {
-            let wrapped = TesseraError(.execution, "blas: \(error)")
-            for output in outputs { output.markFailed(wrapped) }
+            failure = TesseraError(.execution, "blas: \(error)")
+        }
+        work = nil
+        inputs = []
+        let wake = outputs.map { $0.complete(failure) }
+        outputs = []
+        for group in wake { group?.leave() }
+    }
+
+    /// One enqueued operation (emptied when it runs).
+    private final class WorkItem: @unchecked Sendable {
+        var inputs: [BLASBuffer]
+        var outputs: [BLASBuffer]
+        var work: (@Sendable () throws -> Void)?
+        init(inputs: [BLASBuffer], outputs: [BLASBuffer], work: @escaping @Sendable () throws -> Void) {
+            self.inputs = inputs
+            self.outputs = outputs
+            self.work = work
         }
     }
 

@@ -17,7 +17,8 @@ import Darwin
 /// when it is cleared.
 package final class BufferPool: Sendable {
     private struct State {
-        var free: [Int: [UInt]] = [:]   // addresses by size class
+        /// Addresses of cached blocks, by size-class index (`classIndex`).
+        var free: [[UInt]] = Array(repeating: [], count: BufferPool.classCount)
         var cachedBytes = 0
         var liveBytes = 0
         var reuses = 0
@@ -45,12 +46,23 @@ package final class BufferPool: Sendable {
         return (n + quantum - 1) & ~(quantum - 1)
     }
 
+    /// Number of size classes: 64 up to 4 KiB, then four per power of two.
+    static let classCount = 64 + 4 * (Int.bitWidth - 12)
+
+    /// The dense index of a size class (as returned by `sizeClass`).
+    static func classIndex(_ size: Int) -> Int {
+        if size <= 4096 { return size / 64 - 1 }
+        let power = Int.bitWidth - 1 - size.leadingZeroBitCount   // 2^power <= size < 2^(power+1)
+        let quarter = (size >> (power - 2)) & 3                     // 0...3 steps of 2^(power-2)
+        return 64 + (power - 12) * 4 + quarter - 1
+    }
+
     /// A block of at least `byteCount` bytes (64-byte aligned) and its size class.
     package func allocate(_ byteCount: Int) throws -> (UnsafeMutableRawPointer, Int) {
         let size = BufferPool.sizeClass(byteCount)
         let reused: UInt? = state.withLock { s in
             s.liveBytes += size
-            if let p = s.free[size]?.popLast() {
+            if let p = s.free[BufferPool.classIndex(size)].popLast() {
                 s.cachedBytes -= size
                 s.reuses += 1
                 return p
@@ -78,7 +90,7 @@ package final class BufferPool: Sendable {
         let keep: Bool = state.withLock { s in
             s.liveBytes -= size
             guard s.cachedBytes + size <= limitBytes else { return false }
-            s.free[size, default: []].append(address)
+            s.free[BufferPool.classIndex(size)].append(address)
             s.cachedBytes += size
             if s.cachedBytes >= 2 * Swift.max(s.loggedHighMark, 32 << 20) {
                 s.loggedHighMark = s.cachedBytes
@@ -96,9 +108,9 @@ package final class BufferPool: Sendable {
     @discardableResult
     package func clear() -> Int {
         let (blocks, bytes): ([UInt], Int) = state.withLock { s in
-            let all = s.free.values.flatMap { $0 }
+            let all = s.free.flatMap { $0 }
             let bytes = s.cachedBytes
-            s.free = [:]
+            s.free = Array(repeating: [], count: BufferPool.classCount)
             s.cachedBytes = 0
             s.loggedHighMark = 0
             return (all, bytes)

@@ -84,6 +84,10 @@ public protocol Backend: AnyObject, Sendable {
     /// Enqueues a compiled kernel on `inputs` (one buffer per `kernel.inputs`, in order) and
     /// returns its output buffers at once, as `execute` does.
     func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer]
+    /// Gives memory the backend keeps for reuse on `device` (cached buffers) back to the
+    /// system; buffers in use are unaffected. Returns the bytes released.
+    @discardableResult
+    func clearCache(on device: Device) -> Int
 }
 
 extension Backend {
@@ -91,6 +95,9 @@ extension Backend {
     public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {
         throw TesseraError(.unsupported, "\(name) does not compile fused kernels")
     }
+    /// Default: nothing is cached.
+    @discardableResult
+    public func clearCache(on device: Device) -> Int { 0 }
     /// Default: kernels are not supported.
     public func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer] {
         throw TesseraError(.unsupported, "\(name) does not run fused kernels")
@@ -127,6 +134,11 @@ public final class Device: Hashable, Sendable, CustomStringConvertible {
 
     public static func == (a: Device, b: Device) -> Bool { a === b }
     public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }
+
+    /// Releases the memory the device's backend caches for reuse (`x.device.clearCache()`);
+    /// returns the bytes released.
+    @discardableResult
+    public func clearCache() -> Int { backend.clearCache(on: self) }
 
     /// Whether the device can hold and compute with `dtype`.
     public func supports(_ dtype: DType) -> Bool { capabilities.dtypes.contains(dtype) }

@@ -37,6 +37,17 @@ struct BLASDeviceTests {
         #expect(BufferPool.sizeClass(4097) == 5120)
         #expect(BufferPool.sizeClass(400_000_000) >= 400_000_000)
         #expect(BufferPool.sizeClass(400_000_000) <= 400_000_000 * 5 / 4)
+        // Class indices are dense and distinct.
+        var seen = Set<Int>()
+        var size = 1
+        while size < 1 << 40 {
+            let c = BufferPool.sizeClass(size)
+            let index = BufferPool.classIndex(c)
+            #expect(index >= 0 && index < BufferPool.classCount, "size \(size)")
+            #expect(BufferPool.sizeClass(c) == c)
+            if c != BufferPool.sizeClass(size - 1) || size == 1 { #expect(seen.insert(index).inserted, "class \(c)") }
+            size = size < 8192 ? size + 61 : size + size / 7
+        }
     }
 
     @Test func poolReusesFreedBuffersAndIsBounded() throws {
@@ -58,6 +69,19 @@ struct BLASDeviceTests {
         #expect(pool.clear() == 1024)
         #expect(pool.statistics.cachedBytes == 0)
         _ = b
+    }
+
+    @Test func deviceClearCacheReleasesThePool() {
+        let backend = BLASBackend(deviceCount: 1)
+        let device = backend.devices[0]
+        do {
+            let x = Tensor([Float](repeating: 1, count: 100_000), shape: [100_000], dtype: .float32, on: device)
+            Lax.binary(.add, x, x).blockUntilReady()
+        }
+        let cached = backend.poolStatistics.cachedBytes
+        #expect(cached >= 2 * 400_000)
+        #expect(device.clearCache() == cached)
+        #expect(backend.poolStatistics.cachedBytes == 0)
     }
 
     @Test func repeatedJitCallsReuseTheOutputBuffer() {

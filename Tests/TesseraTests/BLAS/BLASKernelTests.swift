@@ -35,6 +35,31 @@ struct BLASKernelTests {
         try BLASTest.expectMatchesReference(Self.polynomial(n, .int32), [BLASTest.ints(n, shape: [n])])
     }
 
+    /// Scalar transforms folded into their consumer: `s - x` with a broadcast-scalar load,
+    /// `x + 2`, `x - 2` feeding div, max and add on either side.
+    @Test(arguments: [DType.float32, .float64])
+    func foldedScalarTransforms(dtype d: DType) throws {
+        let n = 10_007
+        let x = d == .float32 ? BLASTest.floats(n, shape: [n], seed: 9) : BLASTest.doubles(n, shape: [n], seed: 9)
+        let s = d == .float32 ? BLASTest.floats(1, shape: [], seed: 10) : BLASTest.doubles(1, shape: [], seed: 10)
+        let body: [KernelInstruction] = [
+            .init(.load(input: 0, map: Self.contiguous([n])), d),
+            .init(.load(input: 1, map: KernelIndexMap(offset: 0, strides: [0])), d),
+            .init(.literal(ScalarLiteral(.float(2), dtype: d)), d),
+            .init(.binary(.sub, 1, 0), d),          // %3 = s - x   (folded into %4, left)
+            .init(.binary(.div, 3, 0), d),          // %4
+            .init(.binary(.add, 0, 2), d),          // %5 = x + 2   (folded into %6, right)
+            .init(.binary(.max, 4, 5), d),          // %6
+            .init(.binary(.sub, 0, 2), d),          // %7 = x - 2   (folded into %8, left)
+            .init(.binary(.add, 7, 6), d),          // %8
+            .init(.binary(.mul, 2, 0), d),          // %9 = 2 * x   (stored too: not folded)
+            .init(.binary(.sub, 8, 9), d),          // %10
+        ]
+        let k = Kernel(name: "folded", inputs: [x.type, s.type], outputs: [ShapedType([n], d), ShapedType([n], d)], indexSpace: [n],
+                       body: body, stores: [KernelStore(output: 0, value: 10), KernelStore(output: 1, value: 9)], reduction: nil)
+        try BLASTest.expectMatchesReference(k, [x, s])
+    }
+
     @Test func emptyIndexSpace() throws {
         try BLASTest.expectMatchesReference(Self.polynomial(0, .float32), [BLASTest.floats(0, shape: [0])])
     }

@@ -161,6 +161,9 @@ final class BlockProgram: CompiledKernel, @unchecked Sendable {
                 }
                 let step = try BlockProgram.compute(n, inst, body, uniform: uniform, kernel: kernel)
                 steps.append({ v, _, _, count in step(v, count) })
+            case .accumulator:
+                // Only reduction epilogues use it; the BLAS backend does not opt into them.
+                throw TesseraError(.compilation, "blas: \(kernel.name): reduction epilogues are not supported\n\(kernel)")
             }
         }
         self.steps = steps

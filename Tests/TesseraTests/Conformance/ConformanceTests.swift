@@ -41,7 +41,7 @@ struct ConformanceTests {
                     caseFailures += Self.mismatches(c, actual: actual, expected: ref, against: "reference backend")
                 }
                 if !caseFailures.isEmpty, let reason = ConformanceDeviations.reason(backend: backend, c),
-                   !reason.contains("64 ulp") || ConformanceDeviations.withinWidenedTolerance(c, actual: actual, expected: c.expected) {
+                   !reason.contains("relative 1e-12") || ConformanceDeviations.withinWidenedTolerance(c, actual: actual, expected: c.expected) {
                     known.append("\(caseFailures[0]) [documented deviation: \(reason)]")
                 } else {
                     failures += caseFailures

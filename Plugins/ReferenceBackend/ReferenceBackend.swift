@@ -58,14 +58,29 @@ public final class ReferenceBackend: Backend, @unchecked Sendable {
     /// Checks the request, allocates the outputs and enqueues the primitive on the device's queue.
     public func execute(_ primitive: Primitive, inputs: [any DeviceBuffer], inputTypes: [ShapedType],
                         outputTypes: [ShapedType], on device: Device) throws -> [any DeviceBuffer] {
-        let ins = try inputs.map(Self.referenceBuffer)
+        if inputs.count != inputTypes.count {
+            throw TesseraError(.invalidArgument, "reference: \(printedName(primitive)) got \(inputs.count) buffers for \(inputTypes.count) input types")
+        }
+        // Plain loops rather than map/reduce: this is the per-op hot path of eager code.
+        var ins: [ReferenceBuffer] = []
+        ins.reserveCapacity(inputs.count)
+        var bytes = 0
+        for (buffer, type) in zip(inputs, inputTypes) {
+            ins.append(try Self.referenceBuffer(buffer))
+            bytes += type.byteCount
+        }
         try PrimitiveEvaluator.validate(primitive, inputTypes: inputTypes, outputTypes: outputTypes)
         if let alias = PrimitiveEvaluator.aliasedInput(primitive) { return [ins[alias]] }
-        let outs = try outputTypes.map { try ReferenceBuffer(byteCount: $0.byteCount) }
-        let bytes = inputTypes.reduce(0) { $0 + $1.byteCount } + outputTypes.reduce(0) { $0 + $1.byteCount }
-        queues[device.index].submit(inputs: ins, outputs: outs, bytes: bytes) {
-            try PrimitiveEvaluator.run(primitive, inputs: ins, inputTypes: inputTypes,
-                                       outputs: outs, outputTypes: outputTypes)
+        var outs: [ReferenceBuffer] = []
+        outs.reserveCapacity(outputTypes.count)
+        for type in outputTypes {
+            outs.append(try ReferenceBuffer(byteCount: type.byteCount))
+            bytes += type.byteCount
+        }
+        let inputBuffers = ins, outputBuffers = outs
+        queues[device.index].submit(inputs: inputBuffers, outputs: outputBuffers, bytes: bytes) {
+            try PrimitiveEvaluator.run(primitive, inputs: inputBuffers, inputTypes: inputTypes,
+                                       outputs: outputBuffers, outputTypes: outputTypes)
         }
         return outs
     }

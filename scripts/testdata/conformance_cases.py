@@ -488,6 +488,14 @@ for op, fn in REDUCE.items():
         add(f"reduce_{op}/{dt}/empty_axis", prim, [grid(dt, (3, 0))], lambda x, fn=fn: fn(x, (1,)))
         add(f"reduce_{op}/{dt}/inf", prim, [grid(dt, (2, 6))], lambda x, fn=fn: fn(x, (1,)))
 
+# Long float16 sums and scans (XLA does not accumulate them naively in float16:
+# the sum of 4096 ones is 4096, not 2048).
+for name, v in [("ones", 1.0), ("tenths", 0.1)]:
+    x16 = np.full((4096,), v, dtype=np.float16)
+    add(f"reduce_sum/float16/long_{name}", {"kind": "reduce", "op": "sum", "axes": [0]}, [x16], lambda x: lax.reduce_sum(x, (0,)))
+    add(f"cumsum/float16/long_{name}", {"kind": "cumulative", "op": "cumsum", "axis": 0, "reverse": False}, [x16],
+        lambda x: lax.cumsum(x, 0))
+
 for op, fn in {"argmax": lax.argmax, "argmin": lax.argmin}.items():
     for dt in DTYPES:
         x = grid(dt, (3, 5))

@@ -10,6 +10,7 @@ import Darwin
 enum BinaryKernels {
     static func run(_ op: BinaryOp, _ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer, _ dtype: DType,
                     _ out: UnsafeMutableRawBufferPointer) throws {
+        if dtype == .float32, let done = arithmeticFloat32(op, x, y, out), done { return }
         switch dtype {
         case .float32: map2(x, y, out, Float.self, Float.self, try floatFunction(op, Float.self))
         case .float64: map2(x, y, out, Double.self, Double.self, try floatFunction(op, Double.self))
@@ -23,8 +24,29 @@ enum BinaryKernels {
         }
     }
 
-    static func unsupported(_ op: BinaryOp, _ dtype: DType) -> TesseraError {
-        TesseraError(.unsupported, "reference: \(op.rawValue) does not support dtype \(dtype)")
+    /// float32 add/sub/mul/div written out without a closure call per element: the most
+    /// common eager operations stay fast in debug builds too. Returns nil for other ops.
+    static func arithmeticFloat32(_ op: BinaryOp, _ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer,
+                                  _ out: UnsafeMutableRawBufferPointer) -> Bool? {
+        let n = out.count / 4
+        guard n > 0 else { return nil }
+        let a = x.baseAddress!.assumingMemoryBound(to: Float.self)
+        let b = y.baseAddress!.assumingMemoryBound(to: Float.self)
+        let o = out.baseAddress!.assumingMemoryBound(to: Float.self)
+        var i = 0
+        switch op {
+        case .add: while i < n { o[i] = a[i] + b[i]; i += 1 }
+        case .sub: while i < n { o[i] = a[i] - b[i]; i += 1 }
+        case .mul: while i < n { o[i] = a[i] * b[i]; i += 1 }
+        case .div: while i < n { o[i] = a[i] / b[i]; i += 1 }
+        case .rem, .pow, .max, .min, .atan2, .and, .or, .xor, .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:
+            return nil
+        }
+        return true
+    }
+
+    static func unsupported(_ op: BinaryOp, _ kind: String) -> TesseraError {
+        TesseraError(.unsupported, "reference: \(op.rawValue) does not support \(kind) operands")
     }
 
     /// Floating point: IEEE arithmetic, `rem` is C's fmod, `max`/`min` propagate NaN.
@@ -40,7 +62,7 @@ enum BinaryKernels {
         case .min: return { a, b in a.isNaN || b.isNaN ? F.nan : (a < b ? a : (b < a ? b : (a == 0 && a.sign == .minus ? a : b))) }
         case .atan2: return { F.atan2(y: $0, x: $1) }
         case .and, .or, .xor, .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:
-            throw unsupported(op, .float32)
+            throw unsupported(op, "floating-point")
         }
     }
 
@@ -87,7 +109,7 @@ enum BinaryKernels {
                 let amount = UInt64(truncatingIfNeeded: b.magnitudeBits)
                 return I(truncatingIfNeeded: extended &>> Swift.min(amount, width - 1))
             }
-        case .atan2: throw unsupported(op, .int32)
+        case .atan2: throw unsupported(op, "integer")
         }
     }
 
@@ -117,7 +139,7 @@ enum BinaryKernels {
         case .mul, .min, .and: return { ($0 != 0 && $1 != 0) ? 1 : 0 }
         case .xor: return { ($0 != 0) != ($1 != 0) ? 1 : 0 }
         case .sub, .div, .rem, .pow, .atan2, .shiftLeft, .shiftRightLogical, .shiftRightArithmetic:
-            throw unsupported(op, .bool)
+            throw unsupported(op, "bool")
         }
     }
 }

@@ -36,44 +36,54 @@ enum GatherScatterKernels {
         if outShape.contains(0) { return }
         let indices = loadIndices(idx, iType)
         let k = iType.shape.last!
+        let rank = xType.rank
         let batchShape = Array(iType.shape.dropLast())
         let outStrides = contiguousStrides(outShape), xStrides = contiguousStrides(xType.shape)
         let batchOutAxes = (0..<outShape.count).filter { !dn.offsetDims.contains($0) }
-        let offsetOperandDims = (0..<xType.rank).filter {
+        let offsetOperandDims = (0..<rank).filter {
             !dn.collapsedSliceDims.contains($0) && !dn.operandBatchingDims.contains($0)
         }
         // Destination strides of the slice, per operand axis.
-        var sliceDstStrides = [Int](repeating: 0, count: xType.rank)
+        var sliceDstStrides = [Int](repeating: 0, count: rank)
         for (j, d) in offsetOperandDims.enumerated() { sliceDstStrides[d] = outStrides[dn.offsetDims[j]] }
+        let upper = (0..<rank).map { Int64(xType.shape[$0] - sliceSizes[$0]) }
         let fill = fillValue(xType.dtype)
         let size = xType.dtype.byteSize
+        let singleElement = sliceSizes.allSatisfy { $0 == 1 }
+        let src = x.baseAddress!, dst = out.baseAddress!
+        // Per index row (batch index g, in row-major order), the operand offset contributed
+        // by the batching dims and the output offset are linear in g: walk them as strided views.
+        var batchSrcStrides = [Int](repeating: 0, count: batchShape.count)
+        for (i, d) in dn.operandBatchingDims.enumerated() { batchSrcStrides[dn.startIndicesBatchingDims[i]] += xStrides[d] }
+        let batchDstStrides = batchOutAxes.map { outStrides[$0] }
+        let indexStrides = dn.startIndexMap.map { xStrides[$0] }
+        let indexUpper = dn.startIndexMap.map { upper[$0] }
+        let zeroStrides = [Int](repeating: 0, count: rank)
         var row = 0
-        StridedCopy.forEachIndex(shape: batchShape) { g in
-            var start = [Int](repeating: 0, count: xType.rank)
+        StridedCopy.forEachOffset(shape: batchShape, StridedView(offset: 0, strides: batchSrcStrides),
+                                  StridedView(offset: 0, strides: batchDstStrides)) { batchOffset, dstOffset in
             var inBounds = true
-            for c in 0..<k {
-                let d = dn.startIndexMap[c]
+            var srcOffset = batchOffset
+            var c = 0
+            while c < k {
                 let raw = indices[row * k + c]
-                let upper = Int64(xType.shape[d] - sliceSizes[d])
-                if raw < 0 || raw > upper { inBounds = false }
-                start[d] = Int(Swift.min(Swift.max(raw, 0), upper))
+                if raw < 0 || raw > indexUpper[c] { inBounds = false }
+                srcOffset += Int(Swift.min(Swift.max(raw, 0), indexUpper[c])) * indexStrides[c]
+                c += 1
             }
-            for (i, d) in dn.operandBatchingDims.enumerated() { start[d] = g[dn.startIndicesBatchingDims[i]] }
-            var dstOffset = 0
-            for (b, axis) in batchOutAxes.enumerated() { dstOffset += g[b] * outStrides[axis] }
-            let dst = StridedView(offset: dstOffset, strides: sliceDstStrides)
+            row += 1
             if mode == .fill && !inBounds {
                 fill.withUnsafeBytes { f in
                     StridedCopy.copy(shape: sliceSizes, elementSize: size, from: f.baseAddress!,
-                                     StridedView(offset: 0, strides: [Int](repeating: 0, count: xType.rank)),
-                                     to: out.baseAddress!, dst)
+                                     StridedView(offset: 0, strides: zeroStrides),
+                                     to: dst, StridedView(offset: dstOffset, strides: sliceDstStrides))
                 }
+            } else if singleElement {
+                (dst + dstOffset * size).copyMemory(from: src + srcOffset * size, byteCount: size)
             } else {
-                let srcOffset = zip(start, xStrides).reduce(0) { $0 + $1.0 * $1.1 }
-                StridedCopy.copy(shape: sliceSizes, elementSize: size, from: x.baseAddress!,
-                                 StridedView(offset: srcOffset, strides: xStrides), to: out.baseAddress!, dst)
+                StridedCopy.copy(shape: sliceSizes, elementSize: size, from: src, StridedView(offset: srcOffset, strides: xStrides),
+                                 to: dst, StridedView(offset: dstOffset, strides: sliceDstStrides))
             }
-            row += 1
         }
     }
 
@@ -109,24 +119,46 @@ enum GatherScatterKernels {
             window[d] = uType.shape[dn.updateWindowDims[j]]
             windowUpdateStrides[d] = uStrides[dn.updateWindowDims[j]]
         }
+        for d in 0..<xType.rank where window[d] > xType.shape[d] {
+            throw TesseraError(.invalidArgument, "scatter: update window \(window) does not fit operand \(xType)")
+        }
+        let singleElement = window.allSatisfy { $0 == 1 }
+        // As in gather: the batching dims' operand offset and the updates' offset are linear
+        // in the batch index.
+        var batchXStrides = [Int](repeating: 0, count: batchShape.count)
+        for (i, d) in dn.operandBatchingDims.enumerated() { batchXStrides[dn.scatterIndicesBatchingDims[i]] += xStrides[d] }
+        let batchUStrides = scatterUpdateAxes.map { uStrides[$0] }
+        let indexStrides = dn.scatterDimsToOperandDims.map { xStrides[$0] }
+        let indexUpper = dn.scatterDimsToOperandDims.map { Int64(xType.shape[$0] - window[$0]) }
+        let u = updates.baseAddress!, o = out.baseAddress!
         var row = 0
-        StridedCopy.forEachIndex(shape: batchShape) { g in
+        StridedCopy.forEachOffset(shape: batchShape, StridedView(offset: 0, strides: batchXStrides),
+                                  StridedView(offset: 0, strides: batchUStrides)) { batchOffset, uOffset in
             defer { row += 1 }
-            var start = [Int](repeating: 0, count: xType.rank)
-            for c in 0..<k { start[dn.scatterDimsToOperandDims[c]] = Int(clamping: indices[row * k + c]) }
-            for (i, d) in dn.operandBatchingDims.enumerated() { start[d] = g[dn.scatterIndicesBatchingDims[i]] }
-            // Updates whose window does not fit are dropped (JAX's FILL_OR_DROP).
-            for d in 0..<xType.rank where start[d] < 0 || start[d] > xType.shape[d] - window[d] { return }
-            var uOffset = 0
-            for (b, axis) in scatterUpdateAxes.enumerated() { uOffset += g[b] * uStrides[axis] }
-            let xOffset = zip(start, xStrides).reduce(0) { $0 + $1.0 * $1.1 }
-            combine(updates.baseAddress!, StridedView(offset: uOffset, strides: windowUpdateStrides),
-                    out.baseAddress!, StridedView(offset: xOffset, strides: xStrides), window)
+            var xOffset = batchOffset
+            var c = 0
+            while c < k {
+                let raw = indices[row * k + c]
+                // Updates whose window does not fit are dropped (JAX's FILL_OR_DROP).
+                if raw < 0 || raw > indexUpper[c] { return }
+                xOffset += Int(raw) * indexStrides[c]
+                c += 1
+            }
+            if singleElement {
+                combine.one(u, uOffset, o, xOffset)
+            } else {
+                combine.window(u, StridedView(offset: uOffset, strides: windowUpdateStrides),
+                               o, StridedView(offset: xOffset, strides: xStrides), window)
+            }
         }
     }
 
-    /// Applies one update window: `dst[dv(i)] = f(dst[dv(i)], src[sv(i)])` over `shape`.
-    typealias Combiner = (UnsafeRawPointer, StridedView, UnsafeMutableRawPointer, StridedView, [Int]) -> Void
+    /// Applies updates: `dst[d] = f(dst[d], src[s])` for one element (`one`) or over a
+    /// window of `shape` (`window`).
+    struct Combiner {
+        var one: (UnsafeRawPointer, Int, UnsafeMutableRawPointer, Int) -> Void
+        var window: (UnsafeRawPointer, StridedView, UnsafeMutableRawPointer, StridedView, [Int]) -> Void
+    }
 
     static func typedCombiner<T>(_ mode: ScatterMode, _: T.Type,
                                  _ function: (BinaryOp) throws -> (T, T) -> T) throws -> Combiner {
@@ -138,10 +170,16 @@ enum GatherScatterKernels {
         case .min: f = try function(.min)
         case .max: f = try function(.max)
         }
-        return { srcRaw, sv, dstRaw, dv, shape in
-            let src = srcRaw.assumingMemoryBound(to: T.self)
-            let dst = dstRaw.assumingMemoryBound(to: T.self)
-            StridedCopy.forEachOffset(shape: shape, sv, dv) { s, d in dst[d] = f(dst[d], src[s]) }
-        }
+        return Combiner(
+            one: { srcRaw, s, dstRaw, d in
+                let src = srcRaw.assumingMemoryBound(to: T.self)
+                let dst = dstRaw.assumingMemoryBound(to: T.self)
+                dst[d] = f(dst[d], src[s])
+            },
+            window: { srcRaw, sv, dstRaw, dv, shape in
+                let src = srcRaw.assumingMemoryBound(to: T.self)
+                let dst = dstRaw.assumingMemoryBound(to: T.self)
+                StridedCopy.forEachOffset(shape: shape, sv, dv) { s, d in dst[d] = f(dst[d], src[s]) }
+            })
     }
 }

@@ -31,15 +31,14 @@ protocol HostElement {
     var uint64Value: UInt64 { get }
 }
 
-/// Saturating float -> integer conversion with NaN -> 0, truncating toward zero.
+/// Float -> integer conversion as XLA on CPU: truncates toward zero, saturates at the
+/// bounds (`lower`/`upper` are the integer type's bounds as Doubles), and sends NaN to 0.
 @inline(__always)
-func saturatingInteger<I: FixedWidthInteger>(_ x: Double, _: I.Type) -> I {
-    if x.isNaN { return 0 }
-    let t = x.rounded(.towardZero)
-    if t <= Double(I.min) { return I.min }
-    // Double(I.max) rounds up to 2^bits for 64-bit types: compare with >=.
-    if t >= Double(I.max) { return I.max }
-    return I(t)
+func saturatingTruncation(_ x: Double, lower: Double, upper: Double) -> Double? {
+    if x.isNaN { return nil }
+    if x <= lower { return lower }
+    if x >= upper { return upper }
+    return x.rounded(.towardZero)
 }
 
 extension UInt8: HostElement {
@@ -54,7 +53,10 @@ extension UInt8: HostElement {
 
 extension Int32: HostElement {
     static var kind: ElementKind { .signed }
-    static func from(float x: Double) -> Int32 { saturatingInteger(x, Int32.self) }
+    static func from(float x: Double) -> Int32 {
+        guard let t = saturatingTruncation(x, lower: -2147483648, upper: 2147483647) else { return 0 }
+        return Int32(t)
+    }
     static func from(signed x: Int64) -> Int32 { Int32(truncatingIfNeeded: x) }
     static func from(unsigned x: UInt64) -> Int32 { Int32(truncatingIfNeeded: x) }
     var doubleValue: Double { Double(self) }
@@ -64,7 +66,13 @@ extension Int32: HostElement {
 
 extension Int64: HostElement {
     static var kind: ElementKind { .signed }
-    static func from(float x: Double) -> Int64 { saturatingInteger(x, Int64.self) }
+    static func from(float x: Double) -> Int64 {
+        // 2^63 is the first Double above Int64.max.
+        if x.isNaN { return 0 }
+        if x >= 9223372036854775808.0 { return .max }
+        if x <= -9223372036854775808.0 { return .min }
+        return Int64(x.rounded(.towardZero))
+    }
     static func from(signed x: Int64) -> Int64 { x }
     static func from(unsigned x: UInt64) -> Int64 { Int64(truncatingIfNeeded: x) }
     var doubleValue: Double { Double(self) }
@@ -74,7 +82,10 @@ extension Int64: HostElement {
 
 extension UInt32: HostElement {
     static var kind: ElementKind { .unsigned }
-    static func from(float x: Double) -> UInt32 { saturatingInteger(x, UInt32.self) }
+    static func from(float x: Double) -> UInt32 {
+        guard let t = saturatingTruncation(x, lower: 0, upper: 4294967295) else { return 0 }
+        return UInt32(t)
+    }
     static func from(signed x: Int64) -> UInt32 { UInt32(truncatingIfNeeded: x) }
     static func from(unsigned x: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: x) }
     var doubleValue: Double { Double(self) }

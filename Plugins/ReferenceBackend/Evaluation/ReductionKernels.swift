@@ -1,6 +1,7 @@
 import TesseraCore
 
 /// `reduce_*` over axes, `argmax`/`argmin` along an axis, and inclusive scans.
+/// float16 sums, products and scans accumulate in Float and round once at the end.
 enum ReductionKernels {
     // MARK: reduce
 
@@ -11,7 +12,8 @@ enum ReductionKernels {
         case .int32: try reduceTyped(axes, x, xType, out, Int32.self, integerReducer(op, Int32.self))
         case .int64: try reduceTyped(axes, x, xType, out, Int64.self, integerReducer(op, Int64.self))
         case .uint32: try reduceTyped(axes, x, xType, out, UInt32.self, integerReducer(op, UInt32.self))
-        case .float16: try reduceTyped(axes, x, xType, out, Float16.self, floatReducer(op, Float16.self))
+        case .float16:
+            try viaFloat(x, xType, out) { try reduceTyped(axes, $0, $1, $2, Float.self, floatReducer(op, Float.self)) }
         case .float32: try reduceTyped(axes, x, xType, out, Float.self, floatReducer(op, Float.self))
         case .float64: try reduceTyped(axes, x, xType, out, Double.self, floatReducer(op, Double.self))
         }
@@ -52,26 +54,56 @@ enum ReductionKernels {
         }
     }
 
-    /// Visits the input in row-major order, combining each element into its output slot.
+    /// Lays the input out as `[kept axes..., reduced axes...]` (a transposed copy unless it
+    /// already is), then folds each row of reduced elements, in row-major order.
     static func reduceTyped<T>(_ axes: [Int], _ xRaw: UnsafeRawBufferPointer, _ xType: ShapedType,
                                _ outRaw: UnsafeMutableRawBufferPointer, _: T.Type, _ r: Reducer<T>) throws {
         let outCount = outRaw.count / MemoryLayout<T>.stride
-        let out = outRaw.bindMemory(to: T.self)
-        for i in 0..<outCount { out[i] = r.identity }
-        guard xType.count > 0 else { return }
-        let x = xRaw.baseAddress!.assumingMemoryBound(to: T.self)
-        let keptShape = (0..<xType.rank).filter { !axes.contains($0) }.map { xType.shape[$0] }
-        let keptStrides = contiguousStrides(keptShape)
-        var outStrides = [Int](repeating: 0, count: xType.rank)
-        var k = 0
-        for axis in 0..<xType.rank where !axes.contains(axis) {
-            outStrides[axis] = keptStrides[k]
-            k += 1
+        guard outCount > 0 else { return }
+        let out = outRaw.baseAddress!.assumingMemoryBound(to: T.self)
+        let rowLength = xType.count / outCount
+        if rowLength == 0 {
+            out.update(repeating: r.identity, count: outCount)
+            return
         }
-        StridedCopy.forEachOffset(shape: xType.shape, MovementKernels.contiguous(xType.shape),
-                                  StridedView(offset: 0, strides: outStrides)) { s, d in
-            out[d] = r.combine(out[d], x[s])
+        let kept = (0..<xType.rank).filter { !axes.contains($0) }
+        let permutation = kept + axes.sorted()
+        var transposed: [UInt8] = []
+        if permutation != Array(0..<xType.rank) {
+            transposed = [UInt8](repeating: 0, count: xType.byteCount)
+            transposed.withUnsafeMutableBytes { MovementKernels.transpose(xRaw, xType, permutation: permutation, $0) }
         }
+        func fold(_ x: UnsafePointer<T>) {
+            var o = 0
+            while o < outCount {
+                var acc = r.identity
+                let row = x + o * rowLength
+                var j = 0
+                while j < rowLength {
+                    acc = r.combine(acc, row[j])
+                    j += 1
+                }
+                out[o] = acc
+                o += 1
+            }
+        }
+        if transposed.isEmpty {
+            fold(xRaw.baseAddress!.assumingMemoryBound(to: T.self))
+        } else {
+            transposed.withUnsafeBytes { fold($0.baseAddress!.assumingMemoryBound(to: T.self)) }
+        }
+    }
+
+    /// Runs a float16 reduction or scan in Float: the operand is widened, `body` computes
+    /// Float results, which are rounded to Float16 once at the end (so the sum of 4096
+    /// float16 ones is 4096, not 2048).
+    static func viaFloat(_ x: UnsafeRawBufferPointer, _ xType: ShapedType, _ out: UnsafeMutableRawBufferPointer,
+                         _ body: (UnsafeRawBufferPointer, ShapedType, UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        var wide = [UInt8](repeating: 0, count: xType.count * 4)
+        var wideOut = [UInt8](repeating: 0, count: out.count * 2)
+        try wide.withUnsafeMutableBytes { try CompareSelectConvert.convert(x, from: .float16, to: .float32, $0) }
+        try wide.withUnsafeBytes { w in try wideOut.withUnsafeMutableBytes { try body(w, xType.with(dtype: .float32), $0) } }
+        try wideOut.withUnsafeBytes { try CompareSelectConvert.convert($0, from: .float32, to: .float16, out) }
     }
 
     // MARK: argmax / argmin
@@ -151,7 +183,9 @@ enum ReductionKernels {
         case .int32: scanTyped(axis, reverse, x, xType, out, Int32.self, integerReducer(reduceOp, Int32.self))
         case .int64: scanTyped(axis, reverse, x, xType, out, Int64.self, integerReducer(reduceOp, Int64.self))
         case .uint32: scanTyped(axis, reverse, x, xType, out, UInt32.self, integerReducer(reduceOp, UInt32.self))
-        case .float16: scanTyped(axis, reverse, x, xType, out, Float16.self, try floatReducer(reduceOp, Float16.self))
+        case .float16:
+            let r = try floatReducer(reduceOp, Float.self)
+            try viaFloat(x, xType, out) { scanTyped(axis, reverse, $0, $1, $2, Float.self, r) }
         case .float32: scanTyped(axis, reverse, x, xType, out, Float.self, try floatReducer(reduceOp, Float.self))
         case .float64: scanTyped(axis, reverse, x, xType, out, Double.self, try floatReducer(reduceOp, Double.self))
         }
@@ -165,16 +199,22 @@ enum ReductionKernels {
         let outer = xType.shape[..<axis].reduce(1, *)
         let x = xRaw.baseAddress!.assumingMemoryBound(to: T.self)
         let out = outRaw.baseAddress!.assumingMemoryBound(to: T.self)
-        for o in 0..<outer {
-            for i in 0..<inner {
+        var o = 0
+        while o < outer {
+            var i = 0
+            while i < inner {
                 var acc = r.identity
-                for step in 0..<n {
+                var step = 0
+                while step < n {
                     let j = reverse ? n - 1 - step : step
                     let p = o * n * inner + j * inner + i
                     acc = r.combine(acc, x[p])
                     out[p] = acc
+                    step += 1
                 }
+                i += 1
             }
+            o += 1
         }
     }
 }

@@ -3,30 +3,39 @@ import TesseraCore
 /// `sort` along one axis: stable, lexicographic over the first `numKeys` operands, every
 /// operand permuted alike. Floats use the total order of `lax.sort`: -0.0 equals 0.0 and
 /// every NaN sorts last (and equal to other NaNs).
+///
+/// Each key is first encoded as a `UInt64` whose unsigned order is that total order, so
+/// the comparison is the same simple code for every dtype.
 enum SortKernels {
-    /// Compares element `i` with element `j` of one key operand: negative, zero or positive.
-    typealias KeyComparator = (Int, Int) -> Int
-
     static func sort(dimension: Int, numKeys: Int, _ xs: [UnsafeRawBufferPointer], _ types: [ShapedType],
                      _ outs: [UnsafeMutableRawBufferPointer]) {
         let shape = types[0].shape
-        guard shape.reduce(1, *) > 0 else { return }
+        let count = shape.reduce(1, *)
+        guard count > 0 else { return }
         let n = shape[dimension]
         let inner = shape[(dimension + 1)...].reduce(1, *)
         let outer = shape[..<dimension].reduce(1, *)
-        let keys = (0..<numKeys).map { comparator(xs[$0], types[$0].dtype) }
+        let keys = (0..<numKeys).map { orderKeys(xs[$0], types[$0].dtype, count: count) }
         var permutation = [Int](repeating: 0, count: n)
         for o in 0..<outer {
             for i in 0..<inner {
                 let base = o * n * inner + i
-                permutation = Array(0..<n)
-                permutation.sort { a, b in
-                    let pa = base + a * inner, pb = base + b * inner
-                    for key in keys {
-                        let c = key(pa, pb)
-                        if c != 0 { return c < 0 }
+                for j in 0..<n { permutation[j] = j }
+                if numKeys == 1 {
+                    keys[0].withUnsafeBufferPointer { k in
+                        permutation.sort { a, b in
+                            let ka = k[base + a * inner], kb = k[base + b * inner]
+                            return ka != kb ? ka < kb : a < b
+                        }
                     }
-                    return a < b  // stability
+                } else {
+                    permutation.sort { a, b in
+                        for key in keys {
+                            let ka = key[base + a * inner], kb = key[base + b * inner]
+                            if ka != kb { return ka < kb }
+                        }
+                        return a < b  // stability
+                    }
                 }
                 for (x, (t, out)) in zip(xs, zip(types, outs)) {
                     let size = t.dtype.byteSize
@@ -39,29 +48,24 @@ enum SortKernels {
         }
     }
 
-    static func comparator(_ x: UnsafeRawBufferPointer, _ dtype: DType) -> KeyComparator {
+    /// The elements encoded so that unsigned order is the sort order.
+    static func orderKeys(_ x: UnsafeRawBufferPointer, _ dtype: DType, count: Int) -> [UInt64] {
+        let signBit: UInt64 = 1 << 63
         switch dtype {
-        case .bool: return ordered(x, UInt8.self)
-        case .int32: return ordered(x, Int32.self)
-        case .int64: return ordered(x, Int64.self)
-        case .uint32: return ordered(x, UInt32.self)
-        case .float16: return totalOrder(x, Float16.self)
-        case .float32: return totalOrder(x, Float.self)
-        case .float64: return totalOrder(x, Double.self)
+        case .bool: return x.bindMemory(to: UInt8.self).prefix(count).map { $0 != 0 ? 1 : 0 }
+        case .int32: return x.bindMemory(to: Int32.self).prefix(count).map { UInt64(bitPattern: Int64($0)) ^ signBit }
+        case .int64: return x.bindMemory(to: Int64.self).prefix(count).map { UInt64(bitPattern: $0) ^ signBit }
+        case .uint32: return x.bindMemory(to: UInt32.self).prefix(count).map { UInt64($0) }
+        case .float16: return x.bindMemory(to: Float16.self).prefix(count).map { floatKey(Double($0)) }
+        case .float32: return x.bindMemory(to: Float.self).prefix(count).map { floatKey(Double($0)) }
+        case .float64: return x.bindMemory(to: Double.self).prefix(count).map(floatKey)
         }
     }
 
-    static func ordered<T: Comparable>(_ raw: UnsafeRawBufferPointer, _: T.Type) -> KeyComparator {
-        let x = raw.baseAddress!.assumingMemoryBound(to: T.self)
-        return { i, j in x[i] < x[j] ? -1 : (x[j] < x[i] ? 1 : 0) }
-    }
-
-    static func totalOrder<F: BinaryFloatingPoint>(_ raw: UnsafeRawBufferPointer, _: F.Type) -> KeyComparator {
-        let x = raw.baseAddress!.assumingMemoryBound(to: F.self)
-        return { i, j in
-            let a = x[i], b = x[j]
-            if a.isNaN || b.isNaN { return a.isNaN ? (b.isNaN ? 0 : 1) : -1 }
-            return a < b ? -1 : (b < a ? 1 : 0)
-        }
+    /// NaN is the largest key; -0.0 and 0.0 share a key; otherwise the IEEE order.
+    static func floatKey(_ v: Double) -> UInt64 {
+        if v.isNaN { return .max }
+        let bits = (v == 0 ? 0.0 : v).bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
     }
 }

@@ -6,9 +6,9 @@ struct StridedView {
     var strides: [Int]
 }
 
-/// Copies the elements of an index space between strided views, element by element.
-/// Every movement primitive (broadcast, transpose, slice, rev, pad, concatenate,
-/// dynamic slices) is one or a few such copies.
+/// Walks index spaces in row-major order. Every movement primitive (broadcast,
+/// transpose, slice, rev, pad, concatenate, dynamic slices, gather) is one or a few
+/// strided copies; reductions and scatter walk pairs of offsets the same way.
 enum StridedCopy {
     /// For each index `i` of `shape`: `dst[dstView(i)] = src[srcView(i)]`.
     static func copy(shape: [Int], elementSize: Int,
@@ -32,32 +32,19 @@ enum StridedCopy {
             dst[dv.offset] = src[sv.offset]
             return
         }
+        // The innermost axis as one tight loop, the outer axes as an odometer.
         let inner = shape[rank - 1]
         let sInner = sv.strides[rank - 1], dInner = dv.strides[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
-        var s = sv.offset, d = dv.offset
-        while true {
-            // The innermost axis as one tight loop.
-            var k = 0, si = s, di = d
+        let outer = StridedView(offset: 0, strides: Array(sv.strides.dropLast()))
+        let outerDst = StridedView(offset: 0, strides: Array(dv.strides.dropLast()))
+        forEachOffset(shape: Array(shape.dropLast()), outer, outerDst) { s0, d0 in
+            var k = 0, s = sv.offset + s0, d = dv.offset + d0
             while k < inner {
-                dst[di] = src[si]
-                si += sInner
-                di += dInner
+                dst[d] = src[s]
+                s += sInner
+                d += dInner
                 k += 1
             }
-            // Odometer over the outer axes.
-            var axis = rank - 2
-            while axis >= 0 {
-                index[axis] += 1
-                s += sv.strides[axis]
-                d += dv.strides[axis]
-                if index[axis] < shape[axis] { break }
-                s -= sv.strides[axis] * shape[axis]
-                d -= dv.strides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
-            if axis < 0 { return }
         }
     }
 
@@ -69,46 +56,54 @@ enum StridedCopy {
             i += 1
         }
     }
-}
 
-extension StridedCopy {
     /// Calls `body(srcOffset, dstOffset)` for each index of `shape`, in row-major order.
     static func forEachOffset(shape: [Int], _ sv: StridedView, _ dv: StridedView, _ body: (Int, Int) -> Void) {
         if shape.contains(0) { return }
         let rank = shape.count
-        var index = [Int](repeating: 0, count: rank)
-        var s = sv.offset, d = dv.offset
-        while true {
-            body(s, d)
-            var axis = rank - 1
-            while axis >= 0 {
-                index[axis] += 1
-                s += sv.strides[axis]
-                d += dv.strides[axis]
-                if index[axis] < shape[axis] { break }
-                s -= sv.strides[axis] * shape[axis]
-                d -= dv.strides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
+        if rank == 0 {
+            body(sv.offset, dv.offset)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { index in
+            index.initialize(repeating: 0)
+            var s = sv.offset, d = dv.offset
+            while true {
+                body(s, d)
+                var axis = rank - 1
+                while axis >= 0 {
+                    index[axis] += 1
+                    s += sv.strides[axis]
+                    d += dv.strides[axis]
+                    if index[axis] < shape[axis] { break }
+                    s -= sv.strides[axis] * shape[axis]
+                    d -= dv.strides[axis] * shape[axis]
+                    index[axis] = 0
+                    axis -= 1
+                }
+                if axis < 0 { return }
             }
-            if axis < 0 { return }
         }
     }
 
-    /// Calls `body(index)` for each multi-index of `shape`, in row-major order.
-    static func forEachIndex(shape: [Int], _ body: ([Int]) -> Void) {
+    /// Calls `body(index)` for each multi-index of `shape`, in row-major order (the
+    /// index buffer is reused between calls).
+    static func forEachIndex(shape: [Int], _ body: (UnsafeMutableBufferPointer<Int>) -> Void) {
         if shape.contains(0) { return }
-        var index = [Int](repeating: 0, count: shape.count)
-        while true {
-            body(index)
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < shape[axis] { break }
-                index[axis] = 0
-                axis -= 1
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(shape.count, 1)) { index in
+            index.initialize(repeating: 0)
+            let view = UnsafeMutableBufferPointer(rebasing: index[0..<shape.count])
+            while true {
+                body(view)
+                var axis = shape.count - 1
+                while axis >= 0 {
+                    index[axis] += 1
+                    if index[axis] < shape[axis] { break }
+                    index[axis] = 0
+                    axis -= 1
+                }
+                if axis < 0 { return }
             }
-            if axis < 0 { return }
         }
     }
 }

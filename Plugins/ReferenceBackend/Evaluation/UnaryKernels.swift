@@ -13,13 +13,13 @@ enum UnaryKernels {
         case .int64: try integer(op, x, out, Int64.self)
         case .uint32: try integer(op, x, out, UInt32.self)
         case .bool:
-            guard op == .not else { throw unsupported(op, .bool) }
+            guard op == .not else { throw unsupported(op, "bool") }
             map1(x, out, UInt8.self, UInt8.self) { $0 == 0 ? 1 : 0 }
         }
     }
 
-    static func unsupported(_ op: UnaryOp, _ dtype: DType) -> TesseraError {
-        TesseraError(.unsupported, "reference: \(op.rawValue) does not support dtype \(dtype)")
+    static func unsupported(_ op: UnaryOp, _ kind: String) -> TesseraError {
+        TesseraError(.unsupported, "reference: \(op.rawValue) does not support \(kind) operands")
     }
 
     /// float32 and float64: computed in the type itself.
@@ -68,7 +68,7 @@ enum UnaryKernels {
         case .erfInv: return { F(SpecialFunctions.erfInv(Double($0))) }
         case .lgamma: return { F.logGamma($0) }
         case .digamma: return { F(SpecialFunctions.digamma(Double($0))) }
-        case .not, .isFinite: throw unsupported(op, .float32)
+        case .not, .isFinite: throw unsupported(op, "floating-point")
         }
     }
 
@@ -82,7 +82,7 @@ enum UnaryKernels {
         case .not: map1(x, out, I.self, I.self) { ~$0 }
         case .floor, .ceil, .round, .exp, .exp2, .log, .log1p, .expm1, .sin, .cos, .tan, .tanh,
              .logistic, .sqrt, .rsqrt, .erf, .erfInv, .lgamma, .digamma, .isFinite:
-            throw unsupported(op, I.kind == .unsigned ? .uint32 : .int32)
+            throw unsupported(op, "integer")
         }
     }
 }

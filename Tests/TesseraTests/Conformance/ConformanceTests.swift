@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Tessera
 
@@ -5,7 +6,9 @@ import Testing
 /// accepts, with empty tensors, scalars, NaN/Inf, negative zero and integer edge values)
 /// on every backend in `TestDevices.backendNames`, comparing with the values JAX computed
 /// and, on backends other than the reference, with the reference backend's result.
-/// A backend without a device prints "skipped: no device".
+/// A backend without a device prints "skipped: no device"; cases using a dtype the device
+/// does not support are skipped and counted in the output.
+/// `TESSERA_CONFORMANCE_FILTER=<text>` restricts the run to cases whose name contains it.
 ///
 /// Tolerances are documented in `ConformanceTolerance`.
 @Suite("Conformance")
@@ -16,8 +19,19 @@ struct ConformanceTests {
         let reference = TestDevices.reference
         let cases = ConformanceCase.all
         #expect(cases.count > 1000, "the conformance data file looks truncated")
+        // TESSERA_CONFORMANCE_FILTER=gather runs only the cases whose name contains "gather".
+        let filter = ProcessInfo.processInfo.environment["TESSERA_CONFORMANCE_FILTER"]
         var failures: [String] = []
+        var run = 0
+        var unsupported: [DType: Int] = [:]
         for c in cases {
+            if let filter, !c.name.contains(filter) { continue }
+            // A device that lacks a dtype (no fp64 on some GPUs) skips the cases using it, and says so.
+            if let missing = (c.inputs + c.expected).map(\.type.dtype).first(where: { !device.supports($0) }) {
+                unsupported[missing, default: 0] += 1
+                continue
+            }
+            run += 1
             do {
                 let actual = try Self.run(c, on: device)
                 failures += Self.mismatches(c, actual: actual, expected: c.expected, against: "jax")
@@ -29,7 +43,10 @@ struct ConformanceTests {
                 failures.append("\(c.name): threw \(error)")
             }
         }
-        print("conformance on \(device): \(cases.count) cases, \(failures.count) failing")
+        print("conformance on \(device): \(run) of \(cases.count) cases run, \(failures.count) failing")
+        for (dtype, count) in unsupported.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            print("conformance on \(device): skipped \(count) cases: dtype \(dtype) not supported by the device")
+        }
         for f in failures.prefix(60) { Issue.record(Comment(rawValue: "\(backend): \(f)")) }
         if failures.count > 60 { Issue.record(Comment(rawValue: "\(backend): ... and \(failures.count - 60) more failures")) }
     }

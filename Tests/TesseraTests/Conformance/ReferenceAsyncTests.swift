@@ -93,4 +93,24 @@ struct ReferenceAsyncTests {
         for _ in 0..<500 { x = bind(.binary(.add), [x, one])[0] }
         #expect(x.asArray(Float.self) == (0..<100).map { Float($0 + 500) })
     }
+
+    @Test("an unsupported request (dot_general on bool) fails at once, before anything is enqueued")
+    func unsupportedFailsAtOnce() throws {
+        let a = Tensor([true, false], shape: [2])
+        let dn = DotDimensionNumbers(lhsContracting: [0], rhsContracting: [0])
+        let type = ShapedType([2], .bool)
+        let buffer = (a.base as! DeviceArray).buffer
+        #expect(throws: TesseraError.self) {
+            _ = try backend.execute(.dotGeneral(dimensionNumbers: dn, preferredElementType: nil), inputs: [buffer, buffer],
+                                    inputTypes: [type, type], outputTypes: [ShapedType([], .bool)], on: device)
+        }
+        let viaBind = bind(.dotGeneral(dimensionNumbers: dn, preferredElementType: nil), [a, a])[0]
+        do {
+            _ = try viaBind.tryAsArray(Bool.self)
+            Issue.record("expected an unsupported-dtype error")
+        } catch let e as TesseraError {
+            #expect(e.kind == .unsupported)
+            #expect(e.message.contains("dot_general") && e.message.contains("bool"))
+        }
+    }
 }

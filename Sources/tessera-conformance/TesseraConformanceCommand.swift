@@ -35,6 +35,9 @@ struct TesseraConformanceCommand: ParsableCommand {
     @Option(help: "The first fuzz seed (programs use seed, seed+1, ...).")
     var seed: UInt64 = 1
 
+    @Flag(help: "Print the fuzz program of --seed (steps and jaxpr) without running it.")
+    var showProgram = false
+
     @Flag(help: "Time the peer-comparison workloads and print JSON timings (for Benchmarks/compare_peers.py).")
     var bench = false
 
@@ -76,6 +79,10 @@ struct TesseraConformanceCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(timings), as: UTF8.self))
+            return
+        }
+        if showProgram {
+            print(DifferentialFuzzer.describe(FuzzProgram(seed: seed)))
             return
         }
         if let fuzz {

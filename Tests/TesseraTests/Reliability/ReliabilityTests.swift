@@ -24,8 +24,9 @@ struct ReliabilityTests {
     func eagerMemoryIsFlat(backend: String) throws {
         guard let device = TestDevices.device(backend) else { return }
         let total = Self.long ? 1_000_000 : 100_000
-        let x = Self.floats((0..<64).map(Float.init), on: device)
-        var acc = Self.floats(Array(repeating: 0, count: 64), on: device)
+        // 4 KiB per result: a leaked result per op would grow resident memory by > 300 MiB.
+        let x = Self.floats((0..<1024).map(Float.init), on: device)
+        var acc = Self.floats(Array(repeating: 0, count: 1024), on: device)
         // Warm up (caches, pools, lazily created queues), then measure the rest.
         let warmup = total / 10
         var baseline = 0
@@ -38,7 +39,7 @@ struct ReliabilityTests {
             if i == warmup { baseline = Self.residentBytes() ?? 0 }
         }
         let values = try acc.tryAsArray(Float.self)
-        #expect(values == Array(repeating: 0, count: 64))
+        #expect(values == Array(repeating: 0, count: 1024))
         if let end = Self.residentBytes() {
             let growth = end - baseline
             print("reliability \(backend): \(total) eager ops, resident \(baseline / 1_048_576) MiB -> \(end / 1_048_576) MiB")
@@ -49,9 +50,10 @@ struct ReliabilityTests {
     @Test("resident memory stays flat over 10^4 jit calls", arguments: TestDevices.backendNames)
     func jitMemoryIsFlat(backend: String) throws {
         guard let device = TestDevices.device(backend) else { return }
-        let step = jit({ (a: Tensor, x: Tensor) in tanh(a * 0.5) + x - x.sum() / 256 }, name: "reliability step")
-        let x = Self.floats((0..<256).map { Float($0) / 256 }, on: device)
-        var a = Self.floats(Array(repeating: 0.5, count: 256), on: device)
+        let step = jit({ (a: Tensor, x: Tensor) in tanh(a * 0.5) + x - x.sum() / 4096 }, name: "reliability step")
+        // 16 KiB per result: a leaked result per call would grow resident memory by > 100 MiB.
+        let x = Self.floats((0..<4096).map { Float($0) / 4096 }, on: device)
+        var a = Self.floats(Array(repeating: 0.5, count: 4096), on: device)
         var baseline = 0
         for i in 0..<10_000 {
             a = step(a, x)

@@ -158,6 +158,8 @@ def fmt(t):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--small", action="store_true", help="polynomial 10^3..10^6 and matmul 256..1024")
+    ap.add_argument("--poly-sizes", help="comma-separated polynomial sizes (overrides --small)")
+    ap.add_argument("--matmul-sizes", help="comma-separated matmul sizes (overrides --small)")
     ap.add_argument("--backend", action="append", default=[], help="Tessera backend (repeatable; default all)")
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "tessera-conformance"))
     ap.add_argument("--no-build", action="store_true", help="do not run `swift build -c release` first")
@@ -170,6 +172,10 @@ def main():
     else:
         poly_sizes = [10 ** k for k in range(3, 9)]
         matmul_sizes = [256, 512, 1024, 2048, 4096]
+    if args.poly_sizes:
+        poly_sizes = [int(v) for v in args.poly_sizes.split(",")]
+    if args.matmul_sizes:
+        matmul_sizes = [int(v) for v in args.matmul_sizes.split(",")]
 
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "tessera-conformance"], cwd=ROOT, check=True)
@@ -200,8 +206,9 @@ def main():
     md = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     md += ["| " + " | ".join(line) + " |" for line in table]
     jax_version = __import__("jax").__version__
+    build = "release" if "/release/" in args.binary else "debug" if "/debug/" in args.binary else args.binary
     note = (f"Measured {started:%Y-%m-%d %H:%M} UTC on {machine_description()}; "
-            f"NumPy {np.__version__}, JAX {jax_version} (CPU), Tessera release build. "
+            f"NumPy {np.__version__}, JAX {jax_version} (CPU), Tessera {build} build. "
             "Times are medians; ratios above 1 mean Tessera is slower.")
     os.makedirs(args.out_dir, exist_ok=True)
     with open(os.path.join(args.out_dir, "peer_comparison.md"), "w") as fh:

@@ -28,6 +28,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 
 import numpy as np
@@ -242,7 +243,7 @@ def draw_chart(rows, columns, note, path):
     ax.set_xticks([k + 0.4 - width / 2 for k in range(len(labels))])
     ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=7)
     ax.legend()
-    ax.set_title("Tessera vs NumPy and JAX\n" + note, fontsize=8)
+    ax.set_title("Tessera vs NumPy and JAX\n" + textwrap.fill(note, 140), fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     print(f"chart: {path}")

@@ -14,6 +14,7 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
     /// JAX's outputs.
     public let expected: [HostTensor]
 
+    /// The case name.
     public var description: String { name }
 
     /// The primitive's spelling in the case names (`reduce_max`, `convert`), the matrix row.

@@ -22,6 +22,7 @@ public enum ConformanceTolerance: Equatable, Sendable, CustomStringConvertible {
     /// Within r * max(1, |expected|).
     case relative(Double)
 
+    /// `exact`, `4.0 ulp` or `relative 2e-06`.
     public var description: String {
         switch self {
         case .exact: return "exact"

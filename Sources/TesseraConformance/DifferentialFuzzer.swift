@@ -123,6 +123,7 @@ public enum DifferentialFuzzer {
         /// The program as a jaxpr (makeJaxpr) and as steps.
         public var program: String
 
+        /// Backend, seed, what differed, and the program.
         public var description: String { "\(backend): seed \(seed): \(message)\n\(program)" }
     }
 

@@ -65,6 +65,7 @@ public enum FuzzStep: Sendable, CustomStringConvertible {
     /// A scan over the leading axis: carry + row, emitting carry * row.
     case scan(Int)
 
+    /// The step in a readable form, e.g. `add(v1, v3)`.
     public var description: String {
         switch self {
         case .unary(let f, let a): return "\(f.rawValue)(v\(a))"
@@ -93,6 +94,7 @@ public struct FuzzProgram: Sendable, CustomStringConvertible {
     /// Indices of the returned values.
     public let outputs: [Int]
 
+    /// The program as numbered steps (the seed first).
     public var description: String {
         var lines = ["fuzz program (seed \(seed)):"]
         for (i, t) in inputs.enumerated() { lines.append("  v\(i): input \(t.type)") }

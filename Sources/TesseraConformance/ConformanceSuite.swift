@@ -2,7 +2,7 @@ import Foundation
 import Tessera
 
 /// The whole conformance suite on a set of backends: the JSON cases, the derived edge
-/// cases, and the gradient and vmap checks, each eager and under `jit`.
+/// cases, control flow (cond, while, scan), and the gradient and vmap checks, each eager and under `jit`.
 ///
 /// ```swift
 /// let report = ConformanceSuite.run(backends: ["reference"], filter: "add")
@@ -58,11 +58,11 @@ public enum ConformanceSuite {
             let edges = EdgeCaseChecks.run(cases, on: device, modes: modes)
             report.results += edges
             progress("\(name): \(edges.count) derived edge-case checks (transposed, broadcast, large) in \(seconds(edgeStart))")
-            let transforms = TransformChecks.run(on: device, modes: modes).filter { r in
+            let transforms = (ControlFlowChecks.run(on: device, modes: modes) + TransformChecks.run(on: device, modes: modes)).filter { r in
                 filter.map { r.name.contains($0) || r.primitive.contains($0) } ?? true
             }
             report.results += transforms
-            if !transforms.isEmpty { progress("\(name): \(transforms.count) gradient and vmap checks") }
+            if !transforms.isEmpty { progress("\(name): \(transforms.count) control-flow, gradient and vmap checks") }
         }
         return report
     }

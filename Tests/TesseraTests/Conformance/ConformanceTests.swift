@@ -9,7 +9,7 @@ import Testing
 /// tensors, scalars, NaN/Inf, negative zero and integer edge values) compared with the
 /// values JAX computed and, off the reference backend, with the reference backend's result;
 /// the same cases under `jit`; derived edge cases (transposed, broadcast and large
-/// operands); gradient and vmap checks. A backend without a device prints "skipped: no
+/// operands); cond/while/scan; gradient and vmap checks. A backend without a device prints "skipped: no
 /// device"; cases using a dtype the device does not support are counted as unsupported.
 /// `TESSERA_CONFORMANCE_FILTER=<text>` restricts the run to cases whose name contains it.
 ///
@@ -66,6 +66,14 @@ struct ConformanceTests {
         let results = EdgeCaseChecks.run(Self.cases, on: device)
         if Self.filter == nil { #expect(results.count > 500, "too few derived edge cases: \(results.count)") }
         Self.record(results, backend: backend, part: "edge cases")
+    }
+
+    @Test("cond, while and scan match the reference backend, eager and under jit", arguments: TestDevices.backendNames)
+    func controlFlow(backend: String) throws {
+        guard let device = TestDevices.device(backend) else { return }
+        let results = ControlFlowChecks.run(on: device)
+        #expect(results.count == 2 * ControlFlowChecks.programs.count)
+        Self.record(results, backend: backend, part: "control flow")
     }
 
     @Test("gradients match finite differences and vmap matches a loop", arguments: TestDevices.backendNames)

@@ -43,10 +43,15 @@ let package = Package(
             ],
             path: "Plugins/ReferenceBackend"
         ),
+        .target(
+            name: "BLASBackend",
+            dependencies: ["TesseraCore", "COpenBLAS", "ReferenceBackend"],
+            path: "Plugins/BLASBackend"
+        ),
         .target(name: "TesseraBootstrap", path: "Sources/TesseraBootstrap"),
         .target(
             name: "Tessera",
-            dependencies: ["TesseraCore", "ReferenceBackend", "TesseraBootstrap"],
+            dependencies: ["TesseraCore", "ReferenceBackend", "BLASBackend", "TesseraBootstrap"],
             path: "Sources/Tessera"
         ),
         .executableTarget(

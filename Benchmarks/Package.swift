@@ -8,10 +8,19 @@ let package = Package(
     name: "TesseraBenchmarks",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(path: ".."),
+        .package(name: "Tessera", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .executableTarget(
+            name: "Transformations",
+            dependencies: [
+                .product(name: "Tessera", package: "Tessera"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/Transformations",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
         .executableTarget(
             name: "EagerOps",
             dependencies: [
@@ -19,6 +28,23 @@ let package = Package(
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/EagerOps",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // The BLAS backend against plain C loops and raw OpenBLAS in one run.
+        .target(
+            name: "BLASPeers",
+            path: "Benchmarks/BLASPeers",
+            cSettings: [.unsafeFlags(["-O3"])],
+            linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("pthread")]
+        ),
+        .executableTarget(
+            name: "BLASBenchmarks",
+            dependencies: [
+                "BLASPeers",
+                .product(name: "Tessera", package: "Tessera"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/BLAS",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
     ],

@@ -1,5 +1,6 @@
 @_exported import TesseraCore
 import ReferenceBackend
+import BLASBackend
 import TesseraBootstrap
 
 /// Registers the built-in backend plugins with the device manager. Called once at
@@ -16,6 +17,7 @@ public enum Tessera {
         let manager = DeviceManager.shared
         if manager.backends.contains(where: { $0.name == ReferenceBackend.shared.name }) { return }
         manager.register(ReferenceBackend.shared)
+        manager.register(BLASBackend.shared)
     }
 
     /// Chooses the backends to use in priority order, as `TESSERA_BACKEND` does.

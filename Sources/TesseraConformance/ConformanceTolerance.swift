@@ -59,6 +59,7 @@ public enum ConformanceTolerance: Equatable, Sendable, CustomStringConvertible {
             return op == .cumsum || op == .cumprod ? accumulation : .exact
         case .dotGeneral:
             return accumulation
+        case .convGeneralDilated, .linalg: return accumulation
         case .scatter(_, let mode):
             return mode == .add || mode == .mul ? accumulation : .exact
         case .compare, .select, .convertElementType, .bitcastConvertType, .iota, .broadcastInDim, .reshape,

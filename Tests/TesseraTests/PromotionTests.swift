@@ -15,3 +15,13 @@ import Testing
         #expect(promoteTypes(.uint32, weak: false, .int32, weak: true) == (.uint32, false))
     }
 }
+
+@Suite struct WeakLiteralPrecisionTests {
+    /// A weak float literal is exact until it takes a dtype: with a float64 operand it is
+    /// the Double value, not a float32-rounded one (JAX keeps Python floats exact).
+    @Test func floatLiteralIsExactWithFloat64() {
+        let x = Tensor([1.0] as [Double])
+        #expect((x * 0.044715).item(Double.self) == 0.044715)
+        #expect((Tensor([1] as [Float]) * 0.044715).item(Float.self) == Float(0.044715))
+    }
+}

@@ -6,9 +6,9 @@ import TesseraCore
 /// anything is enqueued); `run` runs on the device queue. Both are exhaustive switches
 /// over `Primitive`, without `default:`. Control-flow primitives never reach a backend:
 /// the core evaluates them (`ControlFlowEvaluation`).
-enum PrimitiveEvaluator {
+package enum PrimitiveEvaluator {
     /// Throws at once for a request the reference backend cannot serve.
-    static func validate(_ primitive: Primitive, inputTypes: [ShapedType], outputTypes: [ShapedType]) throws {
+    package static func validate(_ primitive: Primitive, inputTypes: [ShapedType], outputTypes: [ShapedType]) throws {
         switch primitive {
         case .dotGeneral:
             if inputTypes[0].dtype == .bool || outputTypes[0].dtype == .bool {
@@ -19,6 +19,7 @@ enum PrimitiveEvaluator {
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort,
              .threefry2x32, .stopGradient:
             return
+        case .convGeneralDilated, .linalg: return
         case .cond, .whileLoop, .scan, .collective:
             preconditionFailure("reference: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }
@@ -26,9 +27,10 @@ enum PrimitiveEvaluator {
 
     /// The index of the input whose buffer is the output unchanged (reshape and
     /// stop_gradient keep the row-major bytes), if any. Buffers are immutable, so sharing is safe.
-    static func aliasedInput(_ primitive: Primitive) -> Int? {
+    package static func aliasedInput(_ primitive: Primitive) -> Int? {
         switch primitive {
         case .reshape, .stopGradient: return 0
+        case .convGeneralDilated, .linalg: return nil
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort,
@@ -48,7 +50,7 @@ enum PrimitiveEvaluator {
     }
 
     /// Evaluates on raw storage (also usable by compiled kernels and tests).
-    static func evaluate(_ primitive: Primitive, _ x: [UnsafeRawBufferPointer], _ types: [ShapedType],
+    package static func evaluate(_ primitive: Primitive, _ x: [UnsafeRawBufferPointer], _ types: [ShapedType],
                          _ out: [UnsafeMutableRawBufferPointer], _ outTypes: [ShapedType]) throws {
         switch primitive {
         case .unary(let op):
@@ -101,6 +103,7 @@ enum PrimitiveEvaluator {
             try DotGeneralKernel.run(x[0], types[0], x[1], types[1], dimensionNumbers: dn, outType: outTypes[0], out[0])
         case .threefry2x32:
             ThreefryKernel.run(x[0], x[1], x[2], x[3], out[0], out[1])
+        case .convGeneralDilated, .linalg: HostEvaluation.run(primitive, inputs: x, inputTypes: types, outputs: out, outputTypes: outTypes)
         case .cond, .whileLoop, .scan, .collective:
             preconditionFailure("reference: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }

@@ -108,6 +108,8 @@ public enum JVPRules {
             guard let first = terms.first else { return ([out], [nil]) }
             return ([out], [terms.count == 2 ? Lax.binary(.add, first, terms[1]) : first])
 
+        case .convGeneralDilated(let p): return ConvRules.jvp(p, primals: primals, tangents: tangents)
+        case .linalg(let op): return LinalgRules.jvp(op, primals: primals, tangents: tangents)
         case .cond(let branches):
             return ControlFlowDerivatives.condJVP(branches: branches, primals: primals, tangents: tangents)
 

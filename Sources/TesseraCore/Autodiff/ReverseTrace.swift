@@ -44,6 +44,7 @@ public final class ReverseTrace: Trace, @unchecked Sendable {
     private static func hasDerivative(_ primitive: Primitive) -> Bool {
         switch primitive {
         case .compare, .bitcastConvertType, .iota, .argReduce, .threefry2x32, .stopGradient: return false
+        case .convGeneralDilated, .linalg: return true
         case .unary, .binary, .select, .convertElementType, .broadcastInDim, .reshape, .transpose, .slice,
              .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev, .gather, .scatter, .reduce,
              .cumulative, .sort, .dotGeneral, .cond, .whileLoop, .scan, .collective:

@@ -136,6 +136,8 @@ public enum VJPRules {
             return [needs[0] ? StructuralDerivatives.dotTransposeLHS(c, lhs: inputs[0], rhs: inputs[1], dn) : nil,
                     needs[1] ? StructuralDerivatives.dotTransposeRHS(c, lhs: inputs[0], rhs: inputs[1], dn) : nil]
 
+        case .convGeneralDilated(let p): return ConvRules.vjp(p, inputs: inputs, cotangent: ct(), needs: needs)
+        case .linalg(let op): return LinalgRules.vjp(op, inputs: inputs, outputs: outputs, cotangents: cotangents, needs: needs)
         case .cond(let branches):
             return ControlFlowDerivatives.condVJP(branches: branches, inputs: inputs, outputs: outputs,
                                                   cotangents: cotangents, needs: needs)

@@ -91,6 +91,8 @@ public enum BatchingRules {
 
         case .dotGeneral(let dn, let preferred):
             return [dotGeneral(xs[0], xs[1], dn, preferred: preferred, n)]
+        case .convGeneralDilated(let p): return ConvBatching.batch(p, xs, n)
+        case .linalg(let op): return LinalgRules.batch(op, xs, n)
 
         case .cond(let branches):
             return ControlFlowBatching.cond(branches: branches, xs, n, trace: trace)

@@ -54,6 +54,7 @@ public struct TracerConstants: Sendable {
         case .cond(let branches): return branches.contains(where: tracerConsts)
         case .whileLoop(let cond, let body, _, _): return tracerConsts(cond) || tracerConsts(body)
         case .scan(let body, _, _, _, _): return tracerConsts(body)
+        case .convGeneralDilated, .linalg: return false
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .reshape, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,

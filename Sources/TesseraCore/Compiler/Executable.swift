@@ -77,6 +77,7 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
                      .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
                      .threefry2x32, .stopGradient:
                     steps.append(.primitive(eq))
+                case .convGeneralDilated, .linalg: steps.append(.primitive(eq))
                 case .collective(let op, let axisName, _):
                     usageError("jit: \(op.primitiveName) over axis '\(axisName)' cannot be compiled into a program; collectives run only in the pmap runtime (call pmap on the function that uses them, with jit inside pmap rather than around it)")
                 }

@@ -46,6 +46,7 @@ public enum Fusion {
             return .movement
         case .reduce:
             return .reduction
+        case .convGeneralDilated, .linalg: return .opaque
         case .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .gather, .scatter, .argReduce, .cumulative,
              .sort, .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan, .collective:
             return .opaque

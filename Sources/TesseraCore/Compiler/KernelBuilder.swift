@@ -189,6 +189,7 @@ final class KernelBuilder {
         case .reduce, .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .gather, .scatter, .argReduce,
              .cumulative, .sort, .dotGeneral, .threefry2x32, .cond, .whileLoop, .scan, .collective:
             preconditionFailure("fusion: \(printedName(eq.primitive)) is not fusible")
+        case .convGeneralDilated, .linalg: preconditionFailure("fusion: \(printedName(eq.primitive)) is not fusible")
         }
     }
 

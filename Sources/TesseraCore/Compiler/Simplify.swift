@@ -135,6 +135,7 @@ public enum Simplifier {
                 }
             case .stopGradient:
                 return same(eq.inputs[0])
+            case .convGeneralDilated, .linalg: return nil
             case .unary, .compare, .select, .bitcastConvertType, .iota, .dynamicSlice, .dynamicUpdateSlice,
                  .pad, .concatenate, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
                  .threefry2x32, .cond, .whileLoop, .scan, .collective:

@@ -72,6 +72,8 @@ enum JaxprParams {
             var out: [(String, Value)] = [("dimension_numbers", .text(text))]
             if let preferred { out.append(("preferred_element_type", .text(preferred.description))) }
             return out
+        case .convGeneralDilated(let p): return ConvRules.params(p).map { ($0.0, .text($0.1)) }
+        case .linalg(let op): return op.params.map { ($0.0, .text($0.1)) }
         case .cond(let branches):
             return [("branches", .jaxprs(branches))]
         case .whileLoop(let cond, let body, let nc, let nb):

@@ -83,6 +83,7 @@ final class PmapProgram: @unchecked Sendable {
         case .whileLoop(let cond, let body, _, _): return inJaxpr(cond) || inJaxpr(body)
         case .scan(let body, _, _, _, _): return inJaxpr(body)
         case .collective: return true
+        case .convGeneralDilated, .linalg: return false
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .reshape, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,

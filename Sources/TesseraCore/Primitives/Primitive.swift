@@ -66,6 +66,10 @@ public enum Primitive: Hashable, Sendable {
 
     /// `dot_general(lhs, rhs)`; result in `preferredElementType` if given.
     case dotGeneral(dimensionNumbers: DotDimensionNumbers, preferredElementType: DType?)
+    /// `conv_general_dilated(lhs, rhs)`: N-D convolution (see `ConvParams`).
+    case convGeneralDilated(ConvParams)
+    /// A decomposition or triangular solve on the trailing two axes (see `LinalgOp`).
+    case linalg(LinalgOp)
 
     // MARK: random
 

@@ -25,6 +25,8 @@ public func printedName(_ primitive: Primitive) -> String {
     case .cumulative(let op, _, _): return op.rawValue
     case .sort: return "sort"
     case .dotGeneral: return "dot_general"
+    case .convGeneralDilated: return "conv_general_dilated"
+    case .linalg(let op): return op.primitiveName
     case .threefry2x32: return "threefry2x32"
     case .stopGradient: return "stop_gradient"
     case .cond: return "cond"
@@ -40,6 +42,7 @@ extension Primitive {
     public var isControlFlow: Bool {
         switch self {
         case .cond, .whileLoop, .scan: return true
+        case .convGeneralDilated, .linalg: return false
         case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
              .broadcastInDim, .reshape, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,

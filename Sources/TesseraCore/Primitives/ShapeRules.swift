@@ -241,6 +241,8 @@ public enum ShapeRules {
             expectCount(2)
             return [DotShapes.outputType(lhs: inputs[0], rhs: inputs[1], dimensionNumbers: dn, preferred: preferred, fail: fail)]
 
+        case .convGeneralDilated(let p): return [ConvShapes.outputType(inputs, p, fail: fail)]
+        case .linalg(let op): return LinalgShapes.outputTypes(op, inputs, fail: fail)
         case .threefry2x32:
             expectCount(4)
             for t in inputs where t.dtype != .uint32 { fail("operands must be uint32, got \(t)") }

@@ -41,6 +41,7 @@ enum ControlFlowEvaluation {
              .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
              .threefry2x32, .stopGradient, .collective:
             preconditionFailure("\(printedName(primitive)) is not a control-flow primitive")
+        case .convGeneralDilated, .linalg: preconditionFailure("\(printedName(primitive)) is not a control-flow primitive")
         }
     }
 }

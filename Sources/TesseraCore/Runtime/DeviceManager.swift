@@ -50,6 +50,7 @@ public final class DeviceManager: Sendable {
     /// The default device: the first device of the first working backend in
     /// `TESSERA_BACKEND` order, or else a GPU (Vulkan, then OpenCL), else BLAS, else reference.
     public var defaultDevice: Device {
+        if self === DeviceManager.shared, let d = TraceStack.current.defaultDeviceOverride { return d }
         if let d = state.withLock({ $0.defaultDevice }) { return d }
         let env = ProcessInfo.processInfo.environment["TESSERA_BACKEND"]
         let order = env.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
@@ -112,4 +113,18 @@ extension Device {
     public static var all: [Device] { DeviceManager.shared.allDevices }
     /// The device new tensors are placed on.
     public static var `default`: Device { DeviceManager.shared.defaultDevice }
+
+    /// Runs `body` with `device` as the default device on this thread: tensors made without
+    /// operands there (`Tensor.zeros`, `arange`, host arrays, random samples) land on it.
+    ///
+    /// ```swift
+    /// let x = Device.withDefault(Device.all[1]) { Tensor.arange(10) }
+    /// ```
+    public static func withDefault<R>(_ device: Device, _ body: () throws -> R) rethrows -> R {
+        let stack = TraceStack.current
+        let saved = stack.defaultDeviceOverride
+        stack.defaultDeviceOverride = device
+        defer { stack.defaultDeviceOverride = saved }
+        return try body()
+    }
 }

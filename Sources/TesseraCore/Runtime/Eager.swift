@@ -28,12 +28,14 @@ public enum Eager {
                 return outTypes.map { Tensor(base: FailedArray(type: $0, error: f.error)) }
             }
         }
-        let device = placement(primitive, args)
+        let (device, committed) = placement(primitive, args)
         do {
             let buffers = try args.map { try buffer(of: $0, on: device) }
             let outs = try device.backend.execute(primitive, inputs: buffers, inputTypes: inTypes,
                                                   outputTypes: outTypes, on: device)
-            return zip(outs, outTypes).map { Tensor(base: DeviceArray(type: $1, device: device, buffer: $0)) }
+            return zip(outs, outTypes).map {
+                Tensor(base: DeviceArray(type: $1, device: device, buffer: $0, committed: committed))
+            }
         } catch let e as TesseraError {
             return outTypes.map { Tensor(base: FailedArray(type: $0, error: e)) }
         } catch {
@@ -42,24 +44,26 @@ public enum Eager {
         }
     }
 
-    /// The device an eager operation runs on: the common device of its device-array
-    /// operands (literals go anywhere), else the default device.
-    static func placement(_ primitive: Primitive, _ args: [Tensor]) -> Device {
-        var device: Device?
+    /// The device an eager operation runs on, and whether its results are committed there:
+    /// the common device of its committed operands; else that of its uncommitted ones
+    /// (which may be moved); else the default device. Committed operands on two devices
+    /// are an error (scalars excepted), as in JAX.
+    static func placement(_ primitive: Primitive, _ args: [Tensor]) -> (Device, Bool) {
+        var committed: Device?
+        var uncommitted: Device?
         for a in args {
-            guard let d = (a.base as? DeviceArray)?.device else { continue }
-            if let existing = device, existing !== d {
-                // Scalars may follow the other operand, as JAX's uncommitted arrays.
-                if a.rank == 0 { continue }
-                if args.first(where: { ($0.base as? DeviceArray)?.device === existing })?.rank == 0 {
-                    device = d
-                    continue
-                }
-                usageError("\(printedName(primitive)): operands are on different devices, \(existing) and \(d); move one with x.to(device)")
+            guard let array = a.base as? DeviceArray else { continue }
+            if !array.committed || a.rank == 0 {
+                if uncommitted == nil || array.committed { uncommitted = array.device }
+                continue
             }
-            if device == nil { device = d }
+            if let existing = committed, existing !== array.device {
+                usageError("\(printedName(primitive)): operands are on different devices, \(existing) and \(array.device); move one with x.to(device)")
+            }
+            committed = array.device
         }
-        return device ?? Device.default
+        if let committed { return (committed, true) }
+        return (uncommitted ?? Device.default, false)
     }
 
     /// The operand's buffer on `device`: literals are uploaded, scalars on another device

@@ -13,8 +13,7 @@ public enum ConvolveMode: String, Sendable, Hashable {
 /// ```swift
 /// convolve(Tensor([1, 2, 3] as [Float]), Tensor([0, 1, 0.5] as [Float]))   // [0. 1. 2.5 4. 1.5]
 /// ```
-/// Built from `gather` (sliding windows) and `dot_general`, so it traces, differentiates,
-/// batches and runs on every backend.
+/// Built on `conv_general_dilated`, so it traces, differentiates, batches and runs on every backend.
 public func convolve(_ a: Tensor, _ v: Tensor, mode: ConvolveMode = .full) -> Tensor {
     correlate1D(a, Lax.rev(v, axes: [0]), mode: mode, operation: "convolve")
 }
@@ -24,7 +23,8 @@ public func correlate(_ a: Tensor, _ v: Tensor, mode: ConvolveMode = .valid) -> 
     correlate1D(a, v, mode: mode, operation: "correlate")
 }
 
-/// `out[k] = Σ_j a_padded[k + j] * w[j]`, with the padding and output window of `mode`.
+/// `out[k] = Σ_j a_padded[k + j] * w[j]`: a 1-D `conv_general_dilated` of one channel,
+/// padded so that the output is the window of the full correlation that `mode` selects.
 private func correlate1D(_ a: Tensor, _ w: Tensor, mode: ConvolveMode, operation: String) -> Tensor {
     if a.rank != 1 || w.rank != 1 {
         usageError("\(operation): both inputs must be 1-D, got shapes \(shapeString(a.shape)) and \(shapeString(w.shape))")
@@ -32,7 +32,7 @@ private func correlate1D(_ a: Tensor, _ w: Tensor, mode: ConvolveMode, operation
     let n = a.shape[0], m = w.shape[0]
     if n == 0 || m == 0 { usageError("\(operation): inputs cannot be empty (shapes \(shapeString(a.shape)) and \(shapeString(w.shape)))") }
     let (dtype, _) = promoteTypes(a.dtype, weak: a.isWeaklyTyped, w.dtype, weak: w.isWeaklyTyped)
-    let x = Lax.convert(a, to: dtype), k = Lax.convert(w, to: dtype)
+    if dtype == .bool { usageError("\(operation): unsupported dtype bool") }
     let fullLength = n + m - 1
     let (start, length): (Int, Int)
     switch mode {
@@ -40,15 +40,10 @@ private func correlate1D(_ a: Tensor, _ w: Tensor, mode: ConvolveMode, operation
     case .same: (start, length) = ((Swift.min(n, m) - 1) / 2, Swift.max(n, m))
     case .valid: (start, length) = (Swift.min(n, m) - 1, Swift.max(n, m) - Swift.min(n, m) + 1)
     }
-    // Pad with m-1 zeros each side; window k of the full output starts at padded index k.
-    let padded = Lax.pad(x, Lax.scalar(0, dtype), [PadConfig(low: m - 1, high: m - 1)])
-    let rows = Lax.iota(.int32, shape: [length, m], dimension: 0)
-    let cols = Lax.iota(.int32, shape: [length, m], dimension: 1)
-    let offset = Lax.full(Double(start), shape: [length, m], dtype: .int32)
-    let index = Lax.binary(.add, Lax.binary(.add, rows, cols), offset)
-    let windows = Lax.gather(padded, Lax.reshape(index, [length, m, 1]),
-                             GatherDimensionNumbers(offsetDims: [], collapsedSliceDims: [0], startIndexMap: [0]),
-                             sliceSizes: [1])
-    if dtype == .bool { usageError("\(operation): unsupported dtype bool") }
-    return Lax.dotGeneral(windows, k, DotDimensionNumbers(lhsContracting: [1], rhsContracting: [0]))
+    // With m-1 zeros each side the valid correlation is the full one; crop to [start, start+length).
+    let padding = ConvPadding(m - 1 - start, (m - 1) - (fullLength - start - length))
+    let params = ConvParams(windowStrides: [1], padding: [padding], lhsDilation: [1], rhsDilation: [1],
+                            dimensionNumbers: .channelsFirst(spatialRank: 1))
+    let x = Lax.reshape(Lax.convert(a, to: dtype), [1, 1, n]), k = Lax.reshape(Lax.convert(w, to: dtype), [1, 1, m])
+    return Lax.reshape(Lax.convGeneralDilated(x, k, params), [length])
 }

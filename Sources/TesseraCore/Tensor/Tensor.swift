@@ -42,11 +42,17 @@ public final class DeviceArray: TensorBase, @unchecked Sendable {
     public let device: Device
     /// The backend's buffer.
     public let buffer: any DeviceBuffer
+    /// Whether the array is committed to its device (as JAX's committed arrays): placed
+    /// there explicitly (`x.to(device)`, `Tensor(..., on: device)`) or computed from a
+    /// committed array. An uncommitted array (made without a device: host arrays, `arange`,
+    /// `zeros`) follows the committed operands of the operations that use it.
+    public let committed: Bool
 
     /// Wraps a buffer made by `device.backend`.
-    public init(type: ShapedType, device: Device, buffer: any DeviceBuffer) {
+    public init(type: ShapedType, device: Device, buffer: any DeviceBuffer, committed: Bool = true) {
         self.device = device
         self.buffer = buffer
+        self.committed = committed
         super.init(type: type)
     }
 }

@@ -39,7 +39,7 @@ extension Tensor {
         let dev = device ?? Device.default
         do {
             let buffer = try bytes.withUnsafeBytes { try dev.backend.upload($0, type: type, to: dev) }
-            self.init(base: DeviceArray(type: type, device: dev, buffer: buffer))
+            self.init(base: DeviceArray(type: type, device: dev, buffer: buffer, committed: device != nil))
         } catch let e as TesseraError {
             self.init(base: FailedArray(type: type, error: e))
         } catch {
@@ -160,10 +160,15 @@ extension Tensor {
         }
     }
 
-    /// A copy of the tensor on `device` (the same tensor if it is already there).
+    /// The tensor committed to `device` (copied there if it lives elsewhere), as
+    /// `jax.device_put`: later operations on it run on that device.
     public func to(_ device: Device) -> Tensor {
         switch concreteBase("to(_:)") {
         case let a as DeviceArray:
+            if a.device === device {
+                // Already there: the same buffer, now committed to the device.
+                return a.committed ? self : Tensor(base: DeviceArray(type: a.type, device: device, buffer: a.buffer))
+            }
             do { return Tensor(base: try Transfer.copy(a, to: device)) } catch let e as TesseraError {
                 return Tensor(base: FailedArray(type: type, error: e))
             } catch {

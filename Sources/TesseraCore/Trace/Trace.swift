@@ -60,6 +60,8 @@ public final class TraceStack: @unchecked Sendable {
     public private(set) var dynamicTrace: Trace?
     /// Named axes in scope for collectives (`pmap`'s axis), innermost last.
     public internal(set) var namedAxes: [(name: String, size: Int)] = []
+    /// The default device chosen with `Device.withDefault` on this thread, if any.
+    public internal(set) var defaultDeviceOverride: Device?
 
     private static let key: pthread_key_t = {
         var k = pthread_key_t()

@@ -24,8 +24,10 @@ public struct ScalarLiteral: Hashable, Sendable, CustomStringConvertible {
         case .int32: self.value = .int(Int64(truncatingIfNeeded: Int32(truncatingIfNeeded: value.asInt64)))
         case .int64: self.value = .int(value.asInt64)
         case .uint32: self.value = .uint(UInt64(UInt32(truncatingIfNeeded: value.asInt64)))
-        case .float16: self.value = .float(Double(Float16(value.asDouble)))
-        case .float32: self.value = .float(Double(Float(value.asDouble)))
+        // A weak float literal keeps its exact value (as a Python float in JAX): it is
+        // rounded only when it takes a concrete dtype, so `0.044715 * x_f64` is exact.
+        case .float16: self.value = .float(weak ? value.asDouble : Double(Float16(value.asDouble)))
+        case .float32: self.value = .float(weak ? value.asDouble : Double(Float(value.asDouble)))
         case .float64: self.value = .float(value.asDouble)
         }
     }

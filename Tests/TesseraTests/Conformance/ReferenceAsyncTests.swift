@@ -26,7 +26,7 @@ struct ReferenceAsyncTests {
             throw TesseraError(.execution, "reference:0: simulated kernel failure")
         }
         // Chained without waiting: the add runs after the failed producer and inherits its error.
-        let one = Tensor([1, 1, 1, 1] as [Float], shape: [4])
+        let one = Tensor([1, 1, 1, 1] as [Float], shape: [4], dtype: .float32, on: device)
         let sum = bind(.binary(.add), [failing, one])[0]
         let doubled = bind(.binary(.mul), [sum, sum])[0]
         #expect(throws: TesseraError(.execution, "reference:0: simulated kernel failure")) { try failing.waitUntilReady() }
@@ -52,7 +52,9 @@ struct ReferenceAsyncTests {
     @Test("an allocation too large for the host is a thrown outOfMemory error at the read")
     func allocationFailure() throws {
         // 2^40 float64 elements: 8 TiB, more than this host can provide.
-        let huge = bind(.iota(dtype: .float64, shape: [1 << 40], dimension: 0), [])[0]
+        let huge = Device.withDefault(TestDevices.reference) {
+            bind(.iota(dtype: .float64, shape: [1 << 40], dimension: 0), [])[0]
+        }
         do {
             _ = try huge.tryAsArray(Double.self)
             Issue.record("expected an allocation failure")
@@ -77,7 +79,8 @@ struct ReferenceAsyncTests {
         }
         // Everything below is enqueued behind the blocked producer and must not wait for it.
         let x = bind(.unary(.exp), [bind(.unary(.log), [blocked])[0]])[0]
-        let y = bind(.binary(.mul), [x, Tensor([10, 10, 10] as [Float], shape: [3])])[0]
+        let tens = Tensor([10, 10, 10] as [Float], shape: [3], dtype: .float32, on: TestDevices.reference)
+        let y = bind(.binary(.mul), [x, tens])[0]
         let z = bind(.reduce(.sum, axes: [0]), [y])[0]
         let buffer = (z.base as! DeviceArray).buffer as! ReferenceBuffer
         if case .pending = buffer.completionState {} else { Issue.record("the result was ready before its input") }
@@ -88,15 +91,15 @@ struct ReferenceAsyncTests {
 
     @Test("a long chain of dependent ops without waiting gives the right values")
     func longChain() {
-        var x = Tensor((0..<100).map(Float.init), shape: [100])
-        let one = Tensor([Float](repeating: 1, count: 100), shape: [100])
+        var x = Tensor((0..<100).map(Float.init), shape: [100], dtype: .float32, on: device)
+        let one = Tensor([Float](repeating: 1, count: 100), shape: [100], dtype: .float32, on: device)
         for _ in 0..<500 { x = bind(.binary(.add), [x, one])[0] }
         #expect(x.asArray(Float.self) == (0..<100).map { Float($0 + 500) })
     }
 
     @Test("an unsupported request (dot_general on bool) fails at once, before anything is enqueued")
     func unsupportedFailsAtOnce() throws {
-        let a = Tensor([true, false], shape: [2])
+        let a = Tensor([true, false], shape: [2], dtype: .bool, on: device)
         let dn = DotDimensionNumbers(lhsContracting: [0], rhsContracting: [0])
         let type = ShapedType([2], .bool)
         let buffer = (a.base as! DeviceArray).buffer

@@ -64,13 +64,25 @@ struct DeviceConfigurationTests {
             let phantom = Device(backend: DeviceManager.shared.backends[0], index: 7, name: "other", kind: .cpu,
                                  capabilities: DeviceCapabilities(dtypes: [.float32], maxBufferBytes: 1 << 30))
             // Two non-scalar tensors that claim different devices.
-            let a = Tensor([1, 2] as [Float])
+            let a = Tensor([1, 2] as [Float]).to(Device.default)
             let b = Tensor(base: DeviceArray(type: a.type, device: phantom, buffer: (a.base as! DeviceArray).buffer))
             _ = a + b
         } .map { result in
             let text = String(decoding: result.standardErrorContent, as: UTF8.self)
             #expect(text.contains("operands are on different devices"))
             #expect(text.contains("x.to(device)"))
+        }
+    }
+
+    @Test func uncommittedArraysFollowCommittedOperands() {
+        for d in Device.all {
+            let committed = Tensor([1, 2] as [Float]).to(d)
+            let loose = Tensor([3, 4] as [Float])          // made without a device: uncommitted
+            let sum = committed + loose + Tensor.arange(2).asType(.float32)
+            #expect(sum.device === d)
+            #expect((sum.base as? DeviceArray)?.committed == true)
+            #expect(sum.asArray(Float.self) == [4, 7])
+            #expect(((loose + loose).base as? DeviceArray)?.committed == false)
         }
     }
 

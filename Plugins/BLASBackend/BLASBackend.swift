@@ -1,0 +1,184 @@
+import COpenBLAS
+import Foundation
+import ReferenceBackend
+import TesseraCore
+
+/// The BLAS CPU backend: OpenBLAS for `dot_general`, fused kernels lowered to
+/// multithreaded block-wise vector programs, and host buffers from a caching pool.
+///
+/// `TESSERA_CPU_DEVICES=N` splits the CPU into `N` virtual devices (`blas:0` ...), each
+/// with its own queue and `cores / N` threads (at least one); the default is one device
+/// using every core. Execution is asynchronous, as on every backend, except that small
+/// operations whose inputs are ready run at once on the caller's thread (no hand-off).
+///
+/// ```swift
+/// let x = Tensor([1, 2, 3] as [Float], shape: [3], on: BLASBackend.shared.devices[0])
+/// BLASBackend.shared.clearCache()   // give cached host buffers back to the system
+/// ```
+public final class BLASBackend: Backend, @unchecked Sendable {
+    /// The process-wide instance.
+    public static let shared = BLASBackend()
+
+    /// `blas`.
+    public let name = "blas"
+    /// Available when OpenBLAS is linked (always, for a build that has this module).
+    public let availability = BackendAvailability.available
+    /// The virtual CPU devices.
+    public private(set) var devices: [Device] = []
+    private var queues: [BLASQueue] = []
+    /// The host buffer cache shared by the devices.
+    package let pool: BufferPool
+
+    /// A backend with `deviceCount` virtual devices (default: `TESSERA_CPU_DEVICES`, else 1).
+    /// Use `shared`; other instances are for tests and are not registered.
+    package init(deviceCount: Int? = nil) {
+        let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let env = ProcessInfo.processInfo.environment["TESSERA_CPU_DEVICES"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let count = Swift.max(1, deviceCount ?? env ?? 1)
+        let threads = Swift.max(1, cores / count)
+        let memory = BLASBackend.hostMemoryBytes()
+        pool = BufferPool(label: "blas", limitBytes: Swift.min((memory ?? 8 << 30) / 4, 16 << 30))
+        openblas_set_num_threads(Int32(threads))
+        let cpu = BLASBackend.cpuModel()
+        let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+        for i in 0..<count {
+            let caps = DeviceCapabilities(dtypes: Set(DType.allCases), maxBufferBytes: memory ?? Int.max, memoryBytes: memory,
+                                          computeUnits: threads,
+                                          details: ["blas": config, "threads": String(threads), "virtualDevices": String(count)])
+            devices.append(Device(backend: self, index: i, name: "\(cpu) (\(threads) thread\(threads == 1 ? "" : "s"))",
+                                  kind: .cpu, capabilities: caps))
+            queues.append(BLASQueue(label: "blas:\(i)", threadCount: threads))
+        }
+    }
+
+    /// Frees every cached host buffer (buffers in use are unaffected); returns the bytes released.
+    @discardableResult
+    public func clearCache() -> Int { pool.clear() }
+
+    /// The buffer pool's counters (cached and live bytes, reuses, fresh allocations).
+    public var poolStatistics: BufferPoolStatistics { pool.statistics }
+
+    /// The queue of one of this backend's devices.
+    package func queue(for device: Device) -> BLASQueue { queues[device.index] }
+
+    /// A ready buffer holding a copy of `bytes`.
+    public func upload(_ bytes: UnsafeRawBufferPointer, type: ShapedType, to device: Device) throws -> any DeviceBuffer {
+        if bytes.count != type.byteCount {
+            throw TesseraError(.invalidArgument, "\(device.id): upload of \(bytes.count) bytes for \(type) (\(type.byteCount) bytes)")
+        }
+        let b = try BLASBuffer(byteCount: bytes.count, pool: pool, ready: true)
+        if let base = bytes.baseAddress, bytes.count > 0 { b.storage.copyMemory(from: base, byteCount: bytes.count) }
+        return b
+    }
+
+    /// Waits for `buffer` and copies its bytes into `destination`.
+    public func download(_ buffer: any DeviceBuffer, type: ShapedType, into destination: UnsafeMutableRawBufferPointer) throws {
+        let b = try Self.blasBuffer(buffer)
+        try b.wait()
+        if destination.count < type.byteCount || b.byteCount < type.byteCount {
+            throw TesseraError(.invalidArgument, "blas: download of \(type) into \(destination.count) bytes from a buffer of \(b.byteCount) bytes")
+        }
+        if type.byteCount > 0 { destination.baseAddress!.copyMemory(from: b.storage, byteCount: type.byteCount) }
+    }
+
+    /// Waits for the work producing `buffer`; rethrows its error.
+    public func waitUntilReady(_ buffer: any DeviceBuffer) throws {
+        try Self.blasBuffer(buffer).wait()
+    }
+
+    /// Runs one primitive: at once on the caller's thread when it is small and its inputs
+    /// are ready, else on the device's queue.
+    public func execute(_ primitive: Primitive, inputs: [any DeviceBuffer], inputTypes: [ShapedType],
+                        outputTypes: [ShapedType], on device: Device) throws -> [any DeviceBuffer] {
+        let ins = try inputs.map(Self.blasBuffer)
+        try PrimitiveEvaluator.validate(primitive, inputTypes: inputTypes, outputTypes: outputTypes)
+        if let alias = PrimitiveEvaluator.aliasedInput(primitive) { return [ins[alias]] }
+        let queue = queues[device.index]
+        let work = Swift.max(outputTypes.first?.count ?? 0, inputTypes.first?.count ?? 0)
+        let inline = work <= EagerEvaluator.smallCount && !primitive.isDotGeneral && ins.allSatisfy(\.isReady)
+        let outs = try outputTypes.map { try BLASBuffer(byteCount: $0.byteCount, pool: pool, ready: inline) }
+        let job: @Sendable () throws -> Void = {
+            try EagerEvaluator.run(primitive, ins.map(\.bytes), inputTypes, outs.map(\.mutableBytes), outputTypes, queue: queue)
+        }
+        if inline {
+            do {
+                try job()
+            } catch {
+                let e = (error as? TesseraError) ?? TesseraError(.execution, "blas: \(error)")
+                for o in outs { o.markFailed(e) }
+            }
+        } else {
+            queue.enqueue(inputs: ins, outputs: outs, job)
+        }
+        return outs
+    }
+
+    /// Waits for all work queued on `device`.
+    public func synchronize(_ device: Device) throws {
+        queues[device.index].drain()
+    }
+
+    /// Lowers a fused kernel to a block-wise vector program (`BlockProgram`).
+    public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {
+        try BlockProgram(kernel: kernel)
+    }
+
+    /// Allocates the outputs and enqueues the kernel on the device's queue (or runs it at
+    /// once when it is small and its inputs are ready).
+    public func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer] {
+        guard let program = kernel as? BlockProgram else {
+            throw TesseraError(.invalidArgument, "blas: \(kernel.kernel.name) was compiled by another backend; compile it with the blas backend")
+        }
+        let k = program.kernel
+        if inputs.count != k.inputs.count {
+            throw TesseraError(.invalidArgument, "blas: \(k.name) takes \(k.inputs.count) inputs, got \(inputs.count)")
+        }
+        let ins = try inputs.map(Self.blasBuffer)
+        for (b, t) in zip(ins, k.inputs) where b.byteCount < t.byteCount {
+            throw TesseraError(.invalidArgument, "blas: \(k.name): an input buffer of \(b.byteCount) bytes is smaller than \(t)")
+        }
+        let queue = queues[device.index]
+        let inline = k.pointCount <= EagerEvaluator.smallCount && ins.allSatisfy(\.isReady)
+        let outs = try k.outputs.map { try BLASBuffer(byteCount: $0.byteCount, pool: pool, ready: inline) }
+        let job: @Sendable () -> Void = {
+            program.run(inputs: ins.map { UnsafeRawPointer($0.storage) }, outputs: outs.map(\.storage), queue: queue)
+        }
+        if inline { job() } else { queue.enqueue(inputs: ins, outputs: outs, job) }
+        return outs
+    }
+
+    /// The buffer as a `BLASBuffer`, or an error naming what was passed instead.
+    package static func blasBuffer(_ buffer: any DeviceBuffer) throws -> BLASBuffer {
+        guard let b = buffer as? BLASBuffer else {
+            throw TesseraError(.invalidArgument, "blas: got a buffer of another backend (\(type(of: buffer))); move the tensor with x.to(device)")
+        }
+        return b
+    }
+
+    /// MemTotal from /proc/meminfo, in bytes.
+    static func hostMemoryBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemTotal:") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 2, let kb = Int(fields[1]) { return kb * 1024 }
+        }
+        return nil
+    }
+
+    /// The CPU's model name from /proc/cpuinfo.
+    static func cpuModel() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "host CPU" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") { return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
+        }
+        return "host CPU"
+    }
+}
+
+extension Primitive {
+    /// Whether this is `dot_general` (never run inline: OpenBLAS uses its own threads).
+    var isDotGeneral: Bool {
+        if case .dotGeneral = self { return true }
+        return false
+    }
+}

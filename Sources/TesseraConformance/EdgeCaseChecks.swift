@@ -25,7 +25,8 @@ public enum EdgeCaseChecks {
             case .unary, .binary, .compare, .select: return true
             case .convertElementType, .bitcastConvertType, .iota, .broadcastInDim, .reshape, .transpose, .slice,
                  .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev, .gather, .scatter, .reduce, .argReduce,
-                 .cumulative, .sort, .dotGeneral, .threefry2x32, .stopGradient, .cond, .whileLoop, .scan, .collective:
+                 .cumulative, .sort, .dotGeneral, .threefry2x32, .stopGradient, .cond, .whileLoop, .scan, .collective,
+                 .convGeneralDilated, .linalg:
                 return false
             }
         }

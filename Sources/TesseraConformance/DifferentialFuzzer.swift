@@ -138,11 +138,14 @@ public enum DifferentialFuzzer {
     }
 
     /// Seeds `seed`, `seed + 1`, ... `seed + count - 1`, each run on every device in `devices`.
-    public static func run(count: Int, seed: UInt64, on devices: [Device], progress: (String) -> Void = { _ in }) -> Report {
+    /// `announce` receives each seed before its program runs (to name the program of a crash).
+    public static func run(count: Int, seed: UInt64, on devices: [Device], progress: (String) -> Void = { _ in },
+                           announce: (UInt64) -> Void = { _ in }) -> Report {
         var report = Report()
         let reference = ConformanceRunner.reference
         for i in 0..<count {
             let s = seed &+ UInt64(i)
+            announce(s)
             let program = FuzzProgram(seed: s)
             report.programs += 1
             let expected: [HostTensor]

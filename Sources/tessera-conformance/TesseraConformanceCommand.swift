@@ -47,7 +47,7 @@ struct TesseraConformanceCommand: ParsableCommand {
     @Option(help: "Matmul sizes for --bench, comma-separated.")
     var matmulSizes: String = "256,512"
 
-    @Flag(help: "Print every failing check's messages (default: the first 40).")
+    @Flag(help: "Print every failing check's messages (default: the first 40); with --fuzz, each seed before it runs.")
     var verbose = false
 
     func devices() throws -> [Device] {
@@ -88,7 +88,8 @@ struct TesseraConformanceCommand: ParsableCommand {
         if let fuzz {
             let devices = try devices()
             let start = Date()
-            let report = DifferentialFuzzer.run(count: fuzz, seed: seed, on: devices, progress: log)
+            let report = DifferentialFuzzer.run(count: fuzz, seed: seed, on: devices, progress: log,
+                                                announce: { verbose ? log("fuzz seed \($0)") : () })
             for f in report.failures { print("MISMATCH \(f)\n") }
             let per = report.comparisons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print(String(format: "fuzz: %d programs from seed %llu (%@) in %.1f s: %d mismatches",

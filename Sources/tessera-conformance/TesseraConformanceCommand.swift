@@ -12,12 +12,14 @@ struct TesseraConformanceCommand: ParsableCommand {
         abstract: "Check that every Tessera backend computes what JAX and the reference backend compute.",
         discussion: """
         Without --fuzz or --bench: runs every conformance case (every primitive and dtype, from \
-        jax.lax), derived edge cases (transposed, broadcast, large operands) and gradient/vmap \
+        jax.lax), derived edge cases (transposed, broadcast, large operands), cond/while/scan and gradient/vmap \
         checks, eagerly and under jit, and prints a primitive x dtype x backend matrix. Cells show \
         pass (with the worst float error in ULPs), FAIL (failing/total checks) or unsup (dtype not \
         supported by the device). Tolerances: exact for integers, bools, movement ops and correctly \
         rounded IEEE ops; 4 ULP for transcendental functions (16 for erf_inv); relative 2e-6 \
-        (float32) for sums, products, dot_general and lgamma/digamma.
+        (float32) for sums, products, dot_general and lgamma/digamma. --fuzz N runs random \
+        programs under jit on each backend against the reference backend's eager result; a \
+        mismatch prints the seed and the program as a jaxpr.
         """)
 
     @Option(name: .customLong("backend"), help: "A backend to run (repeatable; default: every registered backend).")

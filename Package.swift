@@ -48,10 +48,13 @@ let package = Package(
             dependencies: ["TesseraCore", "COpenBLAS", "ReferenceBackend"],
             path: "Plugins/BLASBackend"
         ),
+        .target(name: "KernelSource", dependencies: ["TesseraCore"], path: "Plugins/KernelSource"),
+        .target(name: "OpenCLBackend", dependencies: ["TesseraCore", "KernelSource", "COpenCL"],
+                path: "Plugins/OpenCLBackend"),
         .target(name: "TesseraBootstrap", path: "Sources/TesseraBootstrap"),
         .target(
             name: "Tessera",
-            dependencies: ["TesseraCore", "ReferenceBackend", "BLASBackend", "TesseraBootstrap"],
+            dependencies: ["TesseraCore", "ReferenceBackend", "BLASBackend", "OpenCLBackend", "TesseraBootstrap"],
             path: "Sources/Tessera"
         ),
         .executableTarget(

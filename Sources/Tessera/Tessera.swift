@@ -1,4 +1,5 @@
 @_exported import TesseraCore
+import OpenCLBackend
 import ReferenceBackend
 import BLASBackend
 import TesseraBootstrap
@@ -18,6 +19,7 @@ public enum Tessera {
         if manager.backends.contains(where: { $0.name == ReferenceBackend.shared.name }) { return }
         manager.register(ReferenceBackend.shared)
         manager.register(BLASBackend.shared)
+        manager.register(OpenCLBackend.shared)
     }
 
     /// Chooses the backends to use in priority order, as `TESSERA_BACKEND` does.

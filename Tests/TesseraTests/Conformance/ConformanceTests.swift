@@ -84,3 +84,20 @@ struct ConformanceTests {
         Self.record(results, backend: backend, part: "grad/vmap")
     }
 }
+
+/// The case type under its old in-test name (the cases now live in `TesseraConformance`).
+typealias ConformanceCase = TesseraConformance.ConformanceCase
+
+extension ConformanceTests {
+    /// Runs one case eagerly on `device` (kept for per-backend suites written against the
+    /// earlier in-test runner).
+    static func run(_ c: ConformanceCase, on device: Device) throws -> [HostTensor] {
+        try ConformanceRunner.run(c, on: device, mode: .eager)
+    }
+
+    /// Descriptions of every disagreement between `actual` and `expected` (first element per output).
+    static func mismatches(_ c: ConformanceCase, actual: [HostTensor], expected: [HostTensor], against: String) -> [String] {
+        OutputComparison(name: c.name, actual: actual, expected: expected, against: against, inputs: c.inputs,
+                         tolerance: { ConformanceTolerance.of(c.primitive, dtype: $0) }).messages
+    }
+}

@@ -13,7 +13,7 @@ CONFIG ?= debug
 SWIFT_BUILD_FLAGS ?=
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: help deps build demo test conformance native-check bench clean
+.PHONY: help deps build demo test conformance fuzz native-check bench clean
 
 help:
 	@echo "make deps          install missing system packages (scripts/install-deps.sh)"
@@ -21,6 +21,7 @@ help:
 	@echo "make demo          deps, then swift run tessera-demo"
 	@echo "make test          deps, then swift test (every available backend)"
 	@echo "make conformance   run the tessera-conformance matrix"
+	@echo "make fuzz          differential fuzzing of jit (FUZZ_N=10000 programs)"
 	@echo "make native-check  build and run scripts/native-check (OpenBLAS, OpenCL, Vulkan, shaderc from Swift)"
 	@echo "make bench         release build + run of the Benchmarks package"
 	@echo "make clean         remove build products"
@@ -44,6 +45,11 @@ test: deps
 # The conformance matrix (every available backend; `swift run tessera-conformance --help`).
 conformance: deps
 	$(SWIFT) run -c $(CONFIG) $(SWIFT_BUILD_FLAGS) tessera-conformance
+
+# Differential fuzzing of jit on every backend against the reference (FUZZ_N programs).
+FUZZ_N ?= 10000
+fuzz: deps
+	$(SWIFT) run -c release $(SWIFT_BUILD_FLAGS) tessera-conformance --fuzz $(FUZZ_N)
 
 # Standalone check that each native library links and runs from Swift 6 (not part of the
 # main package; its Sources/C* are symlinks to this package's shims).

@@ -8,10 +8,13 @@ let package = Package(
         .library(name: "Tessera", targets: ["Tessera"]),
         .library(name: "TesseraCore", targets: ["TesseraCore"]),
         .executable(name: "tessera-demo", targets: ["tessera-demo"]),
+        .library(name: "TesseraConformance", targets: ["TesseraConformance"]),
+        .executable(name: "tessera-conformance", targets: ["tessera-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // System libraries (see scripts/install-deps.sh); shaderc is linked statically
@@ -64,9 +67,25 @@ let package = Package(
             dependencies: ["Tessera"],
             path: "Sources/tessera-demo"
         ),
+        // The cross-backend conformance cases, differential fuzzer and their runner, shared by
+        // the tests and the `tessera-conformance` executable.
+        .target(
+            name: "TesseraConformance",
+            dependencies: ["Tessera"],
+            path: "Sources/TesseraConformance",
+            resources: [.copy("Data")]
+        ),
+        .executableTarget(
+            name: "tessera-conformance",
+            dependencies: [
+                "TesseraConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/tessera-conformance"
+        ),
         .testTarget(
             name: "TesseraTests",
-            dependencies: ["Tessera", "VulkanBackend"],
+            dependencies: ["Tessera", "VulkanBackend", "TesseraConformance"],
             path: "Tests/TesseraTests",
             resources: [.copy("Data")]
         ),

@@ -1,7 +1,7 @@
 """Conformance cases for every non-control-flow primitive of Tessera, made with jax.lax.
 
 Run:  python3 scripts/testdata/conformance_cases.py
-Writes Tests/TesseraTests/Data/conformance_cases.json: a list of cases
+Writes Sources/TesseraConformance/Data/conformance_cases.json: a list of cases
   {"name", "primitive": {"kind": ..., params...}, "inputs": [tensor...], "outputs": [tensor...]}
 with tensor = {"dtype", "shape", "values"} (row-major; float values as decimal strings,
 e.g. "-0.0", "nan", "inf", "-inf"; int64 values as strings, so that JSON readers keep every bit).
@@ -608,7 +608,7 @@ print(f"{len(corrected)} cases expect correctly rounded values where JAX differs
 for c in corrected:
     print(f"  {c['name']}: {len(c['jax_differs'])} value(s)")
 
-out = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "TesseraTests", "Data", "conformance_cases.json")
+out = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "TesseraConformance", "Data", "conformance_cases.json")
 with open(out, "w") as f:
     json.dump({"generator": "scripts/testdata/conformance_cases.py", "jax_version": jax.__version__,
                "cases": cases}, f, separators=(",", ":"))

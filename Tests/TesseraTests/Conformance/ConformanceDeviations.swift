@@ -1,4 +1,5 @@
 import Testing
+@testable import TesseraConformance
 @testable import Tessera
 
 /// Documented, device-specific deviations from JAX that the conformance suite reports as

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import TesseraConformance
 @testable import Tessera
 
 /// The conformance cases on the Vulkan device only, with every failure printed and a count

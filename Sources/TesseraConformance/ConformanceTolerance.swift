@@ -1,4 +1,4 @@
-@testable import Tessera
+import Tessera
 
 /// How closely a backend's floating-point result must match the expected one.
 ///
@@ -14,12 +14,16 @@
 /// - `relative(r)`: within `r * max(1, |expected|)` (in the result's dtype), for sums
 ///   and products whose rounding depends on the order of accumulation (reductions,
 ///   scans, dot_general, scatter-add/mul). The sign of a zero result is not compared.
-enum ConformanceTolerance: Equatable, CustomStringConvertible {
+public enum ConformanceTolerance: Equatable, Sendable, CustomStringConvertible {
+    /// Bit-for-bit value equality (also the sign of zero).
     case exact
+    /// Within n units in the last place.
     case ulps(Double)
+    /// Within r * max(1, |expected|).
     case relative(Double)
 
-    var description: String {
+    /// `exact`, `4.0 ulp` or `relative 2e-06`.
+    public var description: String {
         switch self {
         case .exact: return "exact"
         case .ulps(let n): return "\(n) ulp"
@@ -28,7 +32,7 @@ enum ConformanceTolerance: Equatable, CustomStringConvertible {
     }
 
     /// The tolerance for a primitive's floating-point output of `dtype`.
-    static func of(_ primitive: Primitive, dtype: DType) -> ConformanceTolerance {
+    public static func of(_ primitive: Primitive, dtype: DType) -> ConformanceTolerance {
         let accumulation: ConformanceTolerance = .relative(dtype == .float16 ? 4e-3 : dtype == .float32 ? 2e-6 : 1e-14)
         switch primitive {
         case .unary(let op):
@@ -66,7 +70,7 @@ enum ConformanceTolerance: Equatable, CustomStringConvertible {
     }
 
     /// Whether `actual` is acceptable for `expected` (both values of `dtype`).
-    func accepts(_ actual: Double, _ expected: Double, dtype: DType) -> Bool {
+    public func accepts(_ actual: Double, _ expected: Double, dtype: DType) -> Bool {
         if expected.isNaN || actual.isNaN { return expected.isNaN && actual.isNaN }
         if expected.isInfinite || actual.isInfinite { return actual == expected }
         switch self {
@@ -80,11 +84,20 @@ enum ConformanceTolerance: Equatable, CustomStringConvertible {
     }
 
     /// One unit in the last place of `x` in `dtype` (the smallest normal's ulp near zero).
-    static func ulp(of x: Double, _ dtype: DType) -> Double {
+    public static func ulp(of x: Double, _ dtype: DType) -> Double {
         switch dtype {
         case .float16: return Double(Swift.max(Float16(Swift.abs(x)), Float16.leastNormalMagnitude).ulp)
         case .float32: return Double(Swift.max(Float(Swift.abs(x)), Float.leastNormalMagnitude).ulp)
         default: return Swift.max(Swift.abs(x), Double.leastNormalMagnitude).ulp
         }
+    }
+
+    /// The distance between `actual` and `expected` in units in the last place of the
+    /// expected value (0 for matching NaNs, infinities and equal values; infinity when one
+    /// side is NaN or infinite and the other is not).
+    public static func ulpDistance(_ actual: Double, _ expected: Double, dtype: DType) -> Double {
+        if expected.isNaN || actual.isNaN { return expected.isNaN && actual.isNaN ? 0 : .infinity }
+        if expected.isInfinite || actual.isInfinite { return actual == expected ? 0 : .infinity }
+        return Swift.abs(actual - expected) / ulp(of: expected, dtype)
     }
 }

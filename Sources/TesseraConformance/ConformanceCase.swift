@@ -1,25 +1,40 @@
 import Foundation
-@testable import Tessera
+import Tessera
 
 /// One conformance case from `Data/conformance_cases.json` (made by
 /// `scripts/testdata/conformance_cases.py` with `jax.lax`, x64 enabled, on CPU): a
 /// primitive with its parameters, input tensors and the expected outputs.
-struct ConformanceCase: Sendable, CustomStringConvertible {
+public struct ConformanceCase: Sendable, CustomStringConvertible {
     /// `op/dtype/variant`, e.g. `div/int32/scalar`.
-    let name: String
-    let primitive: Primitive
-    let inputs: [HostTensor]
-    let expected: [HostTensor]
+    public let name: String
+    /// The primitive the case binds.
+    public let primitive: Primitive
+    /// The operands, in the primitive's order.
+    public let inputs: [HostTensor]
+    /// JAX's outputs.
+    public let expected: [HostTensor]
 
-    var description: String { name }
+    /// The case name.
+    public var description: String { name }
+
+    /// The primitive's spelling in the case names (`reduce_max`, `convert`), the matrix row.
+    public var primitiveName: String { String(name.split(separator: "/").first ?? Substring(name)) }
+
+    /// The dtype the matrix files the case under: the first operand's (the output's for iota).
+    public var dtype: DType { (inputs.first ?? expected[0]).type.dtype }
 
     /// Every case in the committed file, decoded once.
-    static let all: [ConformanceCase] = {
-        let root = TestData.json("conformance_cases.json") as! [String: Any]
+    public static let all: [ConformanceCase] = {
+        guard let url = Bundle.module.url(forResource: "conformance_cases", withExtension: "json", subdirectory: "Data"),
+              let data = try? Data(contentsOf: url),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            fatalError("TesseraConformance: the resource Data/conformance_cases.json is missing or unreadable")
+        }
         return (root["cases"] as! [[String: Any]]).map(ConformanceCase.init(json:))
     }()
 
-    init(json: [String: Any]) {
+    /// Decodes one case of the JSON file.
+    public init(json: [String: Any]) {
         name = json["name"] as! String
         inputs = (json["inputs"] as! [[String: Any]]).map(HostTensor.init(json:))
         expected = (json["outputs"] as! [[String: Any]]).map(HostTensor.init(json:))
@@ -79,80 +94,3 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
     }
 }
 
-/// A tensor's dtype, shape and row-major elements on the host, with the exact bytes.
-struct HostTensor: Sendable {
-    let type: ShapedType
-    /// Little-endian element bytes.
-    let bytes: [UInt8]
-
-    init(type: ShapedType, bytes: [UInt8]) {
-        self.type = type
-        self.bytes = bytes
-    }
-
-    /// From `{"dtype", "shape", "values"}`: floats are decimal strings ("-0.0", "nan",
-    /// "inf"), int64 values are strings, other integers numbers, bools JSON booleans.
-    init(json: [String: Any]) {
-        let dtype = DType(name: json["dtype"] as! String)!
-        let shape = (json["shape"] as! [Any]).map { ($0 as! NSNumber).intValue }
-        type = ShapedType(shape, dtype)
-        var out: [UInt8] = []
-        out.reserveCapacity(type.byteCount)
-        for v in json["values"] as! [Any] {
-            func append<T>(_ x: T) { withUnsafeBytes(of: x) { out.append(contentsOf: $0) } }
-            switch dtype {
-            case .bool: append(UInt8((v as? Bool ?? ((v as! NSNumber).intValue != 0)) ? 1 : 0))
-            case .int32: append(Int32((v as! NSNumber).int64Value))
-            case .uint32: append(UInt32((v as! NSNumber).int64Value))
-            case .int64: append(v is String ? Int64(v as! String)! : (v as! NSNumber).int64Value)
-            case .float16: append(Float16(HostTensor.double(v)))
-            case .float32: append(Float(HostTensor.double(v)))
-            case .float64: append(HostTensor.double(v))
-            }
-        }
-        precondition(out.count == type.byteCount, "values do not fill \(type)")
-        bytes = out
-    }
-
-    static func double(_ v: Any) -> Double {
-        if let s = v as? String {
-            switch s {
-            case "nan": return .nan
-            case "inf": return .infinity
-            case "-inf": return -.infinity
-            default: return Double(s)!
-            }
-        }
-        return (v as! NSNumber).doubleValue
-    }
-
-    /// The element at `i` as a Double (floats exactly; integers exactly up to 2^53).
-    func double(at i: Int) -> Double {
-        bytes.withUnsafeBytes { p in
-            switch type.dtype {
-            case .bool: return Double(p.load(fromByteOffset: i, as: UInt8.self))
-            case .int32: return Double(p.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))
-            case .uint32: return Double(p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
-            case .int64: return Double(p.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
-            case .float16: return Double(p.loadUnaligned(fromByteOffset: i * 2, as: Float16.self))
-            case .float32: return Double(p.loadUnaligned(fromByteOffset: i * 4, as: Float.self))
-            case .float64: return p.loadUnaligned(fromByteOffset: i * 8, as: Double.self)
-            }
-        }
-    }
-
-    /// The element at `i` printed in its dtype (exact, for messages).
-    func text(at i: Int) -> String {
-        if type.dtype == .int64 {
-            return String(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: i * 8, as: Int64.self) })
-        }
-        if type.dtype == .bool { return bytes[i] != 0 ? "true" : "false" }
-        let d = double(at: i)
-        return type.dtype.isFloatingPoint ? "\(d)" : String(Int64(d))
-    }
-
-    /// The tensor on `device`.
-    func tensor(on device: Device) -> Tensor {
-        Tensor(bytes: bytes, type: type, on: device)
-    }
-}

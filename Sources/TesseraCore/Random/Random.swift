@@ -55,7 +55,7 @@ public enum Random {
     public static func uniform(_ key: Tensor, shape: [Int], dtype: DType = .float32,
                                minval: Double = 0, maxval: Double = 1) -> Tensor {
         Threefry.checkKey(key, "Random.uniform")
-        return EagerChunks.generate(key, shape: shape) { s, offset in
+        return EagerStaging.generate(key, shape: shape) { s, offset in
             uniformSample(key, shape: s, offset: offset, dtype: dtype, minval: minval, maxval: maxval)
         }
     }
@@ -79,7 +79,7 @@ public enum Random {
     /// ```
     public static func normal(_ key: Tensor, shape: [Int], dtype: DType = .float32) -> Tensor {
         Threefry.checkKey(key, "Random.normal")
-        return EagerChunks.generate(key, shape: shape) { s, offset in normalSample(key, shape: s, offset: offset, dtype: dtype) }
+        return EagerStaging.generate(key, shape: shape) { s, offset in normalSample(key, shape: s, offset: offset, dtype: dtype) }
     }
 
     /// `normal` for the elements `offset ..< offset + count(shape)` of the flat sample.

@@ -127,7 +127,7 @@ struct RandomVectorTests {
 
     @Test("large eager samples compiled as one program have JAX's bits")
     func stagedSamples() {
-        EagerChunks.$stagingThreshold.withValue(999) {
+        EagerStaging.$stagingThreshold.withValue(999) {
             for c in JAXVectors.list("normal") + JAXVectors.x64("normal") where (c["shape"] as! [Int]).reduce(1, *) > 999 {
                 let seed = c["seed"] as! Int, shape = c["shape"] as! [Int], dtype = JAXVectors.dtype(c)
                 expectBits(Random.normal(PRNGKey(seed), shape: shape, dtype: dtype), .init(c["out"]!), "staged normal \(shape) \(dtype)")

@@ -6,7 +6,7 @@
 /// larger than `stagingThreshold` elements is staged and compiled as one program on the
 /// key's device (as JAX jits its samplers): the elementwise chain fuses into a kernel.
 /// Under a transformation (a tracer key, or `jit` staging) the sample is simply traced.
-enum EagerChunks {
+enum EagerStaging {
     /// Samples with more elements than this are compiled rather than run op by op.
     @TaskLocal static var stagingThreshold = 1 << 14
 

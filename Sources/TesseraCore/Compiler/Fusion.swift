@@ -282,8 +282,11 @@ public enum Fusion {
             let result = eq.outputs[0]
             let inputs = KernelInputs()
             let body = KernelBuilder(indexSpace: s.indexSpace, inputs: inputs, producer: producer)
-            let value = try body.emit(eq.inputs[0], body.identity)
-            let epilogue = KernelBuilder(indexSpace: result.type.shape, inputs: inputs, accumulator: result, producer: producer)
+            let accumulatorDType = Fusion.accumulatorDType(result.type.dtype)
+            var value = try body.emit(eq.inputs[0], body.identity)
+            if body.dtype(of: value) != accumulatorDType { value = body.add(.convert(value), accumulatorDType) }
+            let epilogue = KernelBuilder(indexSpace: result.type.shape, inputs: inputs,
+                                         accumulator: (result, accumulatorDType), producer: producer)
             var outVars: [JaxprVar] = []
             var stores: [KernelStore] = []
             if epilogueRoots.isEmpty {
@@ -301,7 +304,7 @@ public enum Fusion {
             let kernel = Kernel(name: name(), inputs: inputs.vars.map(\.type.strong), outputs: outVars.map(\.type.strong),
                                 indexSpace: s.indexSpace, body: body.body, stores: stores,
                                 reduction: KernelReduction(op: op, axes: axes.sorted(), value: value,
-                                                           accumulatorDType: result.type.dtype),
+                                                           accumulatorDType: accumulatorDType),
                                 epilogue: epilogue.body)
             return .kernel(KernelStep(kernel: kernel, inputs: inputs.vars, outputs: outVars,
                                       equations: s.allMembers.sorted().map { eqs[$0] }))
@@ -341,6 +344,13 @@ public enum Fusion {
         return readers.contains { i in
             eqs[i].inputs.contains { if case .variable(let v) = $0 { return outs.contains(ObjectIdentifier(v)) } else { return false } }
         }
+    }
+
+    /// The dtype a fused reduction of `dtype` values accumulates in: float32 for float16 (as
+    /// XLA and the eager reductions do, so that summing 4096 float16 ones gives 4096, not
+    /// 2048), else `dtype` itself. The result is converted back once per output element.
+    public static func accumulatorDType(_ dtype: DType) -> DType {
+        dtype == .float16 ? .float32 : dtype
     }
 
     /// Conversions and identities are cheap enough to recompute in every kernel using them.

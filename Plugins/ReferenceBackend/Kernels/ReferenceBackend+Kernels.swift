@@ -10,7 +10,8 @@ extension ReferenceBackend {
         try ReferenceKernelProgram(kernel: kernel)
     }
 
-    /// Allocates the outputs and enqueues the kernel on the device's queue.
+    /// Allocates the outputs and enqueues the kernel on the device's queue (small kernels
+    /// run at once on the calling thread when the queue is idle, as small eager operations do).
     public func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer] {
         guard let program = kernel as? ReferenceKernelProgram else {
             throw TesseraError(.invalidArgument, "reference: \(kernel.kernel.name) was compiled by another backend; compile it with the reference backend")
@@ -19,14 +20,22 @@ extension ReferenceBackend {
         if inputs.count != k.inputs.count {
             throw TesseraError(.invalidArgument, "reference: \(k.name) takes \(k.inputs.count) inputs, got \(inputs.count)")
         }
-        let ins = try inputs.map(Self.referenceBuffer)
-        for (b, t) in zip(ins, k.inputs) where b.byteCount < t.byteCount {
-            throw TesseraError(.invalidArgument, "reference: \(k.name): an input buffer of \(b.byteCount) bytes is smaller than \(t)")
+        var ins: [ReferenceBuffer] = []
+        ins.reserveCapacity(inputs.count)
+        for (buffer, t) in zip(inputs, k.inputs) {
+            let b = try Self.referenceBuffer(buffer)
+            if b.byteCount < t.byteCount {
+                throw TesseraError(.invalidArgument, "reference: \(k.name): an input buffer of \(b.byteCount) bytes is smaller than \(t)")
+            }
+            ins.append(b)
         }
-        let outs = try k.outputs.map { try ReferenceBuffer(byteCount: $0.byteCount) }
-        queue(for: device).enqueue(inputs: ins, outputs: outs) {
-            try PrimitiveEvaluator.withBytes(ins) { x in
-                try PrimitiveEvaluator.withMutableBytes(outs) { out in
+        var outs: [ReferenceBuffer] = []
+        outs.reserveCapacity(k.outputs.count)
+        for t in k.outputs { outs.append(try ReferenceBuffer(byteCount: t.byteCount)) }
+        let inputBuffers = ins, outputBuffers = outs
+        queue(for: device).submit(inputs: inputBuffers, outputs: outputBuffers, bytes: program.workBytes) {
+            try PrimitiveEvaluator.withBytes(inputBuffers) { x in
+                try PrimitiveEvaluator.withMutableBytes(outputBuffers) { out in
                     try program.run(inputs: x, outputs: out)
                 }
             }

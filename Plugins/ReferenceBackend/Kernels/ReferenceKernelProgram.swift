@@ -29,9 +29,15 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
     /// whose last input is the accumulator buffer.
     private let epilogue: ReferenceKernelProgram?
 
+    /// A measure of the work of one run for the queue's inline shortcut: the bytes each
+    /// instruction touches over the index space (so a one-element polynomial runs inline
+    /// and a large kernel on the queue).
+    let workBytes: Int
+
     init(kernel: Kernel, chunkSize: Int = 4096) throws {
         self.kernel = kernel
         self.chunkSize = chunkSize
+        workBytes = kernel.pointCount * (kernel.body.count + kernel.epilogue.count + kernel.outputs.count) * 8
         if let r = kernel.reduction {
             let space = kernel.outputSpace
             let accumulatorInput = kernel.inputs.count
@@ -60,9 +66,9 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
                 if map.strides.allSatisfy({ $0 == 0 }) {
                     let size = inst.dtype.byteSize
                     return .invariant { c in
-                        let out = c.storage(n, inst.dtype, count: chunkSize)
+                        let out = c.storage(n, inst.dtype, count: c.capacity)
                         let src = c.inputs[input].baseAddress! + map.offset * size
-                        for i in 0..<chunkSize { (out.baseAddress! + i * size).copyMemory(from: src, byteCount: size) }
+                        for i in 0..<c.capacity { (out.baseAddress! + i * size).copyMemory(from: src, byteCount: size) }
                     }
                 }
             }
@@ -87,6 +93,8 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
         var count: Int
         /// The index space.
         var shape: [Int]
+        /// Elements per register (the chunk size, or fewer for a small index space).
+        var capacity: Int
 
         /// The first `count` elements of register `n`, for writing.
         func register(_ n: Int, _ dtype: DType) -> UnsafeMutableRawBufferPointer { storage(n, dtype, count: count) }
@@ -104,14 +112,17 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
     func run(inputs: [UnsafeRawBufferPointer], outputs: [UnsafeMutableRawBufferPointer]) throws {
         let total = kernel.pointCount
         let body = kernel.body
-        let registerBytes = chunkSize * 8
+        // Registers as large as a chunk, or as the whole index space when it is smaller
+        // (a one-element call allocates bytes, not the 4096-element chunk), 16-byte aligned.
+        let capacity = Swift.max(1, Swift.min(chunkSize, total))
+        let registerBytes = (capacity * 8 + 15) & ~15
         let storage = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, registerBytes * body.count), alignment: 16)
         defer { storage.deallocate() }
         var context = ChunkContext(
             inputs: inputs,
             registers: body.indices.map { UnsafeMutableRawBufferPointer(start: storage + $0 * registerBytes, count: registerBytes) },
             values: body.indices.map { UnsafeRawPointer(storage + $0 * registerBytes) },
-            start: 0, count: 0, shape: kernel.indexSpace)
+            start: 0, count: 0, shape: kernel.indexSpace, capacity: capacity)
         var accumulator: ReferenceAccumulator?
         var accumulated: UnsafeMutableRawBufferPointer?
         if let r = kernel.reduction {
@@ -156,7 +167,6 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
     static func lower(_ n: Int, _ inst: KernelInstruction, _ kernel: Kernel) throws -> (inout ChunkContext) throws -> Void {
         let dtype = inst.dtype
         let body = kernel.body
-        func chunkType(_ d: DType, _ count: Int) -> ShapedType { ShapedType([count], d) }
         switch inst.op {
         case .load(let input, let map):
             let size = dtype.byteSize
@@ -177,38 +187,26 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
                 KernelGather.coordinates(dimension: dimension, shape: c.shape, start: c.start, count: c.count,
                                          into: c.register(n, .int32))
             }
+        // Element-wise instructions call the evaluator's typed loops directly (the same
+        // loops as eager `execute`, without building its argument arrays per chunk).
         case .unary(let op, let x):
-            let xType = body[x].dtype
-            return { c in
-                try PrimitiveEvaluator.evaluate(.unary(op), [c.read(x, xType)], [chunkType(xType, c.count)],
-                                                [c.register(n, dtype)], [chunkType(dtype, c.count)])
-            }
+            let xType = ShapedType([], body[x].dtype)
+            return { c in try UnaryKernels.run(op, c.read(x, xType.dtype), xType, c.register(n, dtype)) }
         case .binary(let op, let x, let y):
             let xType = body[x].dtype
-            return { c in
-                try PrimitiveEvaluator.evaluate(.binary(op), [c.read(x, xType), c.read(y, xType)],
-                                                [chunkType(xType, c.count), chunkType(xType, c.count)],
-                                                [c.register(n, dtype)], [chunkType(dtype, c.count)])
-            }
+            return { c in try BinaryKernels.run(op, c.read(x, xType), c.read(y, xType), xType, c.register(n, dtype)) }
         case .compare(let op, let x, let y):
             let xType = body[x].dtype
-            return { c in
-                try PrimitiveEvaluator.evaluate(.compare(op), [c.read(x, xType), c.read(y, xType)],
-                                                [chunkType(xType, c.count), chunkType(xType, c.count)],
-                                                [c.register(n, .bool)], [chunkType(.bool, c.count)])
-            }
+            return { c in CompareSelectConvert.compare(op, c.read(x, xType), c.read(y, xType), xType, c.register(n, .bool)) }
         case .select(let which, let onFalse, let onTrue):
+            let size = dtype.byteSize
             return { c in
-                let t = chunkType(dtype, c.count)
-                try PrimitiveEvaluator.evaluate(.select, [c.read(which, .bool), c.read(onFalse, dtype), c.read(onTrue, dtype)],
-                                                [chunkType(.bool, c.count), t, t], [c.register(n, dtype)], [t])
+                CompareSelectConvert.select(c.read(which, .bool), c.read(onFalse, dtype), c.read(onTrue, dtype),
+                                            elementSize: size, c.register(n, dtype))
             }
         case .convert(let x):
             let xType = body[x].dtype
-            return { c in
-                try PrimitiveEvaluator.evaluate(.convertElementType(newDType: dtype, weakType: false), [c.read(x, xType)],
-                                                [chunkType(xType, c.count)], [c.register(n, dtype)], [chunkType(dtype, c.count)])
-            }
+            return { c in try CompareSelectConvert.convert(c.read(x, xType), from: xType, to: dtype, c.register(n, dtype)) }
         case .accumulator:
             throw TesseraError(.compilation, "reference: \(kernel.name): accumulator outside a reduction's epilogue\n\(kernel)")
         case .bitcast(let x):

@@ -29,12 +29,15 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
     /// The simplified program that was partitioned.
     public let program: ClosedJaxpr
     let steps: [CompiledStep]
+    /// Where `run` keeps values: one slot per program variable (see `RunPlan`).
+    let plan: RunPlan
 
     init(name: String, device: Device, program: ClosedJaxpr, steps: [CompiledStep]) {
         self.name = name
         self.device = device
         self.program = program
         self.steps = steps
+        plan = RunPlan(program.jaxpr, steps)
     }
 
     /// Simplifies, fuses and compiles `closed` for `device`.
@@ -126,64 +129,64 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
 
     /// Runs the program on concrete arguments (one per parameter).
     public func run(_ args: [Tensor]) -> [Tensor] {
-        let jaxpr = program.jaxpr
-        precondition(args.count == jaxpr.inVars.count, "\(name): \(args.count) arguments for \(jaxpr.inVars.count) parameters")
-        var env: [ObjectIdentifier: Tensor] = [:]
-        for (v, c) in zip(jaxpr.constVars, program.consts) { env[ObjectIdentifier(v)] = c }
-        for (v, a) in zip(jaxpr.inVars, args) { env[ObjectIdentifier(v)] = a }
-        func read(_ a: JaxprAtom) -> Tensor {
-            switch a {
-            case .literal(let l): return Tensor(literal: l)
-            case .variable(let v):
-                guard let t = env[ObjectIdentifier(v)] else { preconditionFailure("\(name): unbound variable \(v.type)") }
+        let plan = self.plan
+        precondition(args.count == plan.parameterSlots.count, "\(name): \(args.count) arguments for \(plan.parameterSlots.count) parameters")
+        var env = [Tensor?](repeating: nil, count: plan.slotCount)
+        for (k, c) in program.consts.enumerated() { env[plan.constantSlots[k]] = c }
+        for (k, a) in args.enumerated() { env[plan.parameterSlots[k]] = a }
+        func read(_ o: RunPlan.Operand) -> Tensor {
+            switch o {
+            case .constant(let t): return t
+            case .slot(let n):
+                guard let t = env[n] else { preconditionFailure("\(name): unbound variable \(plan.variableTypes[n])") }
                 return t
             }
         }
-        func bindOutputs(_ vars: [JaxprVar], _ values: [Tensor]) {
-            for (v, t) in zip(vars, values) { env[ObjectIdentifier(v)] = t }
+        func bind(_ slots: [Int], _ values: [Tensor]) {
+            for (n, t) in zip(slots, values) { env[n] = t }
         }
-        for step in steps {
+        for (step, io) in zip(steps, plan.steps) {
             switch step {
             case .kernel(let k, let compiled):
-                let inputs = k.inputs.map { read(.variable($0)) }
                 switch compiled {
                 case .none:
-                    var local = env
+                    // Each equation through `execute`, with the kernel's intermediate values local.
+                    var local: [ObjectIdentifier: Tensor] = [:]
                     for eq in k.equations {
                         let outs = apply(eq.primitive, eq.inputs.map { atom in
                             if case .variable(let v) = atom, let t = local[ObjectIdentifier(v)] { return t }
-                            return read(atom)
+                            return read(plan.operand(atom))
                         })
                         for (v, t) in zip(eq.outputs, outs) { local[ObjectIdentifier(v)] = t }
                     }
-                    bindOutputs(k.outputs, k.outputs.map { local[ObjectIdentifier($0)]! })
+                    bind(io.outputs, k.outputs.map { local[ObjectIdentifier($0)]! })
                 case .failure(let e)?:
-                    bindOutputs(k.outputs, k.outputs.map { Tensor(base: FailedArray(type: $0.type, error: e)) })
+                    bind(io.outputs, k.outputs.map { Tensor(base: FailedArray(type: $0.type, error: e)) })
                 case .success(let c)?:
-                    bindOutputs(k.outputs, runKernel(c, k, inputs))
+                    bind(io.outputs, runKernel(c, k, io.inputs.map(read)))
                 }
             case .primitive(let eq):
-                bindOutputs(eq.outputs, apply(eq.primitive, eq.inputs.map(read)))
+                bind(io.outputs, apply(eq.primitive, io.inputs.map(read)))
             case .cond(let eq, let branches):
-                let ins = eq.inputs.map(read)
+                let ins = io.inputs.map(read)
                 var index = Int(ins[0].readScalarForControlFlow(eq.primitive))
                 index = Swift.max(0, Swift.min(branches.count - 1, index))
-                bindOutputs(eq.outputs, branches[index].run(Array(ins.dropFirst())))
+                bind(io.outputs, branches[index].run(Array(ins.dropFirst())))
             case .whileLoop(let eq, let cond, let body, let nc, let nb):
-                let ins = eq.inputs.map(read)
+                let ins = io.inputs.map(read)
                 let condConsts = Array(ins[0..<nc]), bodyConsts = Array(ins[nc..<(nc + nb)])
                 var carry = Array(ins[(nc + nb)...])
                 while cond.run(condConsts + carry)[0].readScalarForControlFlow(eq.primitive) != 0 {
                     carry = body.run(bodyConsts + carry)
                 }
-                bindOutputs(eq.outputs, carry)
-            case .scan(let eq, let body, let length, let reverse, let nConsts, let nCarry):
-                let ins = eq.inputs.map(read)
-                bindOutputs(eq.outputs, Executable.runScan(body, ins, length: length, reverse: reverse,
-                                                           constCount: nConsts, carryCount: nCarry))
+                bind(io.outputs, carry)
+            case .scan(_, let body, let length, let reverse, let nConsts, let nCarry):
+                let ins = io.inputs.map(read)
+                bind(io.outputs, Executable.runScan(body, ins, length: length, reverse: reverse,
+                                                    constCount: nConsts, carryCount: nCarry))
             }
         }
-        return jaxpr.outputs.map(read)
+        return plan.outputs.map(read)
     }
 
     /// One primitive on this program's device (operands elsewhere are copied; literals and

@@ -13,11 +13,22 @@ final class JitEngine: Sendable {
         cache = JitCache(capacity: cacheSize ?? JitCache.defaultCapacity, name: name)
     }
 
+    /// The tensors of the arguments in visiting order (a plain tensor argument without
+    /// walking it as a tree).
+    static func leaves(_ args: [any TensorTree]) -> [Tensor] {
+        var out: [Tensor] = []
+        out.reserveCapacity(args.count)
+        for a in args {
+            if let t = a as? Tensor { out.append(t) } else { out += a.tensors }
+        }
+        return out
+    }
+
     /// Whether a call must inline the function (a trace is active or an argument is a
     /// tracer): outer transformations then see its primitives.
-    static func mustInline(_ args: [any TensorTree]) -> Bool {
+    static func mustInline(_ leaves: [Tensor]) -> Bool {
         if !TraceStack.current.traces.isEmpty { return true }
-        return args.contains { $0.tensors.contains { $0.base is Tracer } }
+        return leaves.contains { $0.base is Tracer }
     }
 
     /// The device a call runs on: that of its first device-array argument, else the default.
@@ -28,38 +39,40 @@ final class JitEngine: Sendable {
 
     /// The compiled program for `lower`: only outside transformations.
     func lowered<R: TensorTree>(_ args: [any TensorTree], _ call: ([any TensorTree]) -> R) -> LoweredProgram {
-        if JitEngine.mustInline(args) {
+        let leaves = JitEngine.leaves(args)
+        if JitEngine.mustInline(leaves) {
             usageError("jit(\(name)).lower: call it outside other transformations, on concrete arguments (under a transformation jit inlines the function and compiles nothing)")
         }
-        return LoweredProgram(executable: entry(args, call).0.executable)
+        return LoweredProgram(executable: entry(args, leaves, call).executable)
     }
 
     /// The cached (or newly traced and compiled) program for these arguments.
-    func entry<R: TensorTree>(_ args: [any TensorTree], _ call: ([any TensorTree]) -> R) -> (JitCache.Entry, [Tensor]) {
-        let leaves = args.flatMap { $0.tensors }
+    func entry<R: TensorTree>(_ args: [any TensorTree], _ leaves: [Tensor], _ call: ([any TensorTree]) -> R) -> JitCache.Entry {
         let device = JitEngine.device(of: leaves)
-        let sig = JitSignature(types: leaves.map(\.type), device: device.id)
-        if let e = cache.lookup(sig) {
-            TesseraLog.logger.debug("jit(\(name)): cache hit for \(sig)")
-            return (e, leaves)
+        if let e = cache.lookup(leaves, on: device) {
+            TesseraLog.logger.debug("jit(\(name)): cache hit for \(JitSignature(types: leaves.map(\.type), device: device.id))")
+            return e
         }
         compileLock.lock()
         defer { compileLock.unlock() }
-        if let e = cache.lookup(sig) { return (e, leaves) }
+        if let e = cache.lookup(leaves, on: device) { return e }
+        let sig = JitSignature(types: leaves.map(\.type), device: device.id)
         let reason = cache.missReason(sig)
         TesseraLog.logger.info("jit(\(name)): tracing for \(sig): \(reason)")
         let (closed, template) = traceTrees(name: "jit(\(name))", args, call)
         let exe = Executable.compile(closed, name: "jit(\(name))", device: device)
         TesseraLog.logger.info("jit(\(name)): compiled \(exe.stepCount) step(s), \(exe.kernelCount) kernel(s) on \(device.id)")
         let e = JitCache.Entry(executable: exe, outputTemplate: template)
-        cache.store(sig, e)
-        return (e, leaves)
+        cache.store(leaves, on: device, sig, e)
+        return e
     }
 
     func call<R: TensorTree>(_ args: [any TensorTree], _ f: ([any TensorTree]) -> R) -> R {
-        if JitEngine.mustInline(args) { return f(args) }
-        let (e, leaves) = entry(args, f)
+        let leaves = JitEngine.leaves(args)
+        if JitEngine.mustInline(leaves) { return f(args) }
+        let e = entry(args, leaves, f)
         let outs = e.executable.run(leaves)
+        if R.self == Tensor.self && outs.count == 1 { return outs[0] as! R }
         return (e.outputTemplate as! R).replacingTensors(outs)
     }
 }

@@ -42,6 +42,9 @@ public struct JitSignature: Hashable, Sendable, CustomStringConvertible {
 /// The cache is bounded: it holds at most `capacity` programs and, when a new signature
 /// needs room, evicts the least recently used one (logged at `debug`). A function called
 /// with ever-changing shapes therefore keeps at most `capacity` executables alive.
+///
+/// A call looks its program up by the argument types and the device's identity (no string
+/// is built, nothing is hashed when the signature is that of the last call).
 final class JitCache: Sendable {
     /// The number of programs a jitted function keeps unless `jit(_:cacheSize:)` says otherwise.
     static let defaultCapacity = 64
@@ -51,14 +54,34 @@ final class JitCache: Sendable {
         /// The traced output tree (leaves are dead tracers), rebuilt with the results.
         let outputTemplate: Any
     }
+    /// What a program is cached by: the argument types and the device.
+    struct Key: Hashable, @unchecked Sendable {
+        let types: [ShapedType]
+        let device: ObjectIdentifier
+
+        init(_ leaves: [Tensor], _ device: Device) {
+            types = leaves.map(\.type)
+            self.device = ObjectIdentifier(device)
+        }
+
+        /// Whether `leaves` on `device` have this key (without building one).
+        func matches(_ leaves: [Tensor], _ device: Device) -> Bool {
+            guard ObjectIdentifier(device) == self.device, leaves.count == types.count else { return false }
+            for (t, type) in zip(leaves, types) where t.type != type { return false }
+            return true
+        }
+    }
     private struct Slot {
         var entry: Entry
+        var signature: JitSignature
         /// The value of `State.clock` at the last use (larger is more recent).
         var lastUse: UInt64
     }
     private struct State {
-        var slots: [JitSignature: Slot] = [:]
+        var slots: [Key: Slot] = [:]
         var clock: UInt64 = 0
+        /// The most recently used program (looked up without hashing).
+        var recent: (key: Key, entry: Entry)?
         var last: JitSignature?
         var traceCount = 0
         var evictionCount = 0
@@ -80,18 +103,17 @@ final class JitCache: Sendable {
     var evictionCount: Int { state.withLock { $0.evictionCount } }
     /// How many programs are cached.
     var count: Int { state.withLock { $0.slots.count } }
-    /// Whether a program for `sig` is cached (does not count as a use).
-    func contains(_ sig: JitSignature) -> Bool { state.withLock { $0.slots[sig] != nil } }
 
-    /// The cached program for `sig`, marked as the most recently used.
-    func lookup(_ sig: JitSignature) -> Entry? {
+    /// The cached program for `leaves` on `device`, marked as the most recently used.
+    func lookup(_ leaves: [Tensor], on device: Device) -> Entry? {
         state.withLock { s in
+            if let r = s.recent, r.key.matches(leaves, device) { return r.entry }
+            let key = Key(leaves, device)
+            guard let slot = s.slots[key] else { return nil }
             s.clock &+= 1
-            let now = s.clock
-            return s.slots[sig].map { slot in
-                s.slots[sig]!.lastUse = now
-                return slot.entry
-            }
+            s.slots[key]!.lastUse = s.clock
+            s.recent = (key, slot.entry)
+            return slot.entry
         }
     }
 
@@ -100,19 +122,21 @@ final class JitCache: Sendable {
         state.withLock { s in s.last.map { sig.reason(comparedTo: $0) } ?? "first call" }
     }
 
-    /// Caches `entry` for `sig` as the most recently used, evicting the least recently used
-    /// program when the cache is full.
-    func store(_ sig: JitSignature, _ entry: Entry) {
+    /// Caches `entry` for `leaves` on `device` (whose signature is `sig`) as the most recently
+    /// used, evicting the least recently used program when the cache is full.
+    func store(_ leaves: [Tensor], on device: Device, _ sig: JitSignature, _ entry: Entry) {
+        let key = Key(leaves, device)
         let evicted: JitSignature? = state.withLock { s in
             var evicted: JitSignature?
-            if s.slots[sig] == nil && s.slots.count >= capacity,
-               let oldest = s.slots.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
-                s.slots[oldest] = nil
+            if s.slots[key] == nil && s.slots.count >= capacity,
+               let oldest = s.slots.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                s.slots[oldest.key] = nil
                 s.evictionCount += 1
-                evicted = oldest
+                evicted = oldest.value.signature
             }
             s.clock &+= 1
-            s.slots[sig] = Slot(entry: entry, lastUse: s.clock)
+            s.slots[key] = Slot(entry: entry, signature: sig, lastUse: s.clock)
+            s.recent = (key, entry)
             s.last = sig
             s.traceCount += 1
             return evicted

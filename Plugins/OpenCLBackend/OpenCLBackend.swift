@@ -36,7 +36,8 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
         devices = found.enumerated().map { i, c in
             var details = ["platform": c.platformName, "driver": c.driverVersion, "version": c.version,
                            "localMemoryBytes": String(c.localMemoryBytes), "maxWorkGroupSize": String(c.maxWorkGroupSize),
-                           "fp64": String(c.hasFloat64), "fp16": String(c.hasFloat16)]
+                           "fp64": String(c.hasFloat64), "fp16": String(c.hasFloat16),
+                           "queueAPI": c.queueAPI.functionName]
             if !reason.isNilOrEmpty { details["skipped"] = reason }
             let caps = DeviceCapabilities(dtypes: c.dtypes, maxBufferBytes: c.maxAllocation, memoryBytes: c.globalMemoryBytes,
                                           computeUnits: c.computeUnits, details: details)

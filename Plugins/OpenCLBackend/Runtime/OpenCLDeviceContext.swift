@@ -7,8 +7,11 @@ import TesseraCore
 /// from the device, and its caches (programs, eager kernels).
 final class OpenCLDeviceContext: @unchecked Sendable {
     let deviceID: cl_device_id
+    let platformID: cl_platform_id
     let context: cl_context
     let queue: cl_command_queue
+    /// How `queue` was created (from the device's OpenCL version).
+    let queueAPI: CommandQueueAPI
     /// `CL_DEVICE_NAME`, `CL_DRIVER_VERSION`, `CL_DEVICE_VERSION`, platform name.
     let name: String
     let driverVersion: String
@@ -44,8 +47,10 @@ final class OpenCLDeviceContext: @unchecked Sendable {
     static let poolLimit = 512 << 20
     private var cachedMaxAllocation: Int
 
-    init(platform: cl_platform_id, device: cl_device_id, index: Int) throws {
+    /// Opens `device`; `queueAPI` nil picks the queue entry point from the device version.
+    init(platform: cl_platform_id, device: cl_device_id, index: Int, queueAPI: CommandQueueAPI? = nil) throws {
         deviceID = device
+        platformID = platform
         name = CL.deviceString(device, CL_DEVICE_NAME)
         driverVersion = CL.deviceString(device, CL_DRIVER_VERSION)
         version = CL.deviceString(device, CL_DEVICE_VERSION)
@@ -70,11 +75,13 @@ final class OpenCLDeviceContext: @unchecked Sendable {
             throw TesseraError(.unavailable, "opencl: clCreateContext failed for \(name) with \(CL.errorName(err))")
         }
         context = ctx
-        guard let q = clCreateCommandQueueWithProperties(ctx, device, nil, &err) else {
+        let api = queueAPI ?? CommandQueueAPI.choose(deviceVersion: version)
+        guard let q = api.makeQueue(ctx, device, &err) else {
             clReleaseContext(ctx)
-            throw TesseraError(.unavailable, "opencl: clCreateCommandQueueWithProperties failed for \(name) with \(CL.errorName(err))")
+            throw TesseraError(.unavailable, "opencl: \(api.functionName) failed for \(name) (\(version)) with \(CL.errorName(err))")
         }
         queue = q
+        self.queueAPI = api
         programs = OpenCLProgramCache(directory: OpenCLProgramCache.defaultDirectory())
     }
 

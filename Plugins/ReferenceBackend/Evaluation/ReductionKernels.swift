@@ -23,11 +23,18 @@ enum ReductionKernels {
     struct Reducer<T> {
         var identity: T
         var combine: (T, T) -> T
+        /// Fold long rows pairwise (blocks of `pairwiseBlock` folded in order, then halves
+        /// combined), as NumPy sums floats: the rounding error grows as O(log n) instead of
+        /// O(n), and a float32 sum of ones does not stop at 2^24.
+        var pairwise = false
     }
+
+    /// Rows up to this length fold in order.
+    static let pairwiseBlock = 128
 
     static func floatReducer<F: BinaryFloatingPoint>(_ op: ReduceOp, _: F.Type) throws -> Reducer<F> {
         switch op {
-        case .sum: return Reducer(identity: 0) { $0 + $1 }
+        case .sum: return Reducer(identity: 0, combine: { $0 + $1 }, pairwise: true)
         case .prod: return Reducer(identity: 1) { $0 * $1 }
         case .max: return Reducer(identity: -F.infinity) { a, b in a.isNaN || b.isNaN ? F.nan : Swift.max(a, b) }
         case .min: return Reducer(identity: F.infinity) { a, b in a.isNaN || b.isNaN ? F.nan : Swift.min(a, b) }
@@ -73,17 +80,25 @@ enum ReductionKernels {
             transposed = [UInt8](repeating: 0, count: xType.byteCount)
             transposed.withUnsafeMutableBytes { MovementKernels.transpose(xRaw, xType, permutation: permutation, $0) }
         }
+        func inOrder(_ row: UnsafePointer<T>, _ n: Int) -> T {
+            var acc = r.identity
+            var j = 0
+            while j < n {
+                acc = r.combine(acc, row[j])
+                j += 1
+            }
+            return acc
+        }
+        func pairwise(_ row: UnsafePointer<T>, _ n: Int) -> T {
+            if n <= pairwiseBlock { return inOrder(row, n) }
+            let half = (n / 2 + pairwiseBlock - 1) / pairwiseBlock * pairwiseBlock
+            return r.combine(pairwise(row, half), pairwise(row + half, n - half))
+        }
         func fold(_ x: UnsafePointer<T>) {
             var o = 0
             while o < outCount {
-                var acc = r.identity
                 let row = x + o * rowLength
-                var j = 0
-                while j < rowLength {
-                    acc = r.combine(acc, row[j])
-                    j += 1
-                }
-                out[o] = acc
+                out[o] = r.pairwise ? pairwise(row, rowLength) : inOrder(row, rowLength)
                 o += 1
             }
         }

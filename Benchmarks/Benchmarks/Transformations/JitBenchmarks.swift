@@ -10,12 +10,12 @@ func jitBenchmarks() {
         let one = Tensor([Float(1.5)], shape: [1], dtype: .float32, on: device)
         let million = Tensor([Float](repeating: 0.25, count: 1_000_000), shape: [1_000_000], dtype: .float32, on: device)
 
-        Benchmark("jit trace+compile polynomial [\(id)]") { benchmark in
+        Benchmark("jit trace+compile polynomial [\(id)]", configuration: .init(timeUnits: .microseconds)) { benchmark in
             for _ in benchmark.scaledIterations { blackHole(jit(f).lower(one)) }
         }
         let fast = jit(f)
         _ = fast(one).blockUntilReady()
-        Benchmark("jit call 1 element [\(id)]", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        Benchmark("jit call 1 element [\(id)]", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) { benchmark in
             for _ in benchmark.scaledIterations { blackHole(fast(one)) }
             fast(one).blockUntilReady()
         }

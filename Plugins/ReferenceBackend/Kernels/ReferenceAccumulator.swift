@@ -4,8 +4,17 @@ import TesseraCore
 /// accumulator elements of their non-reduced coordinates (in place in `output`, the
 /// accumulator buffer), with the reference evaluator's reducers (so results match eager
 /// `reduce_*` exactly).
+///
+/// Float sums instead collect the values of every point and fold them with the eager
+/// `reduce_sum` at the end (pairwise, as NumPy), so that a fused sum equals the eager sum bit
+/// for bit and a float32 sum of 17,000,000 ones is 17,000,000 rather than 2^24.
 final class ReferenceAccumulator {
     private let combineChunk: (UnsafeRawBufferPointer, Int, Int) -> Void
+    /// Float sums: the values of every point, reduced by `finish`.
+    private let collected: UnsafeMutableRawBufferPointer?
+    private let finishReduction: () throws -> Void
+
+    deinit { collected?.deallocate() }
 
     init(_ r: KernelReduction, kernel: Kernel, output: UnsafeMutableRawBufferPointer) throws {
         let shape = kernel.indexSpace
@@ -18,6 +27,21 @@ final class ReferenceAccumulator {
         if kernel.body[r.value].dtype != dtype {
             throw TesseraError(.compilation, "reference: \(kernel.name): the reduction accumulates \(kernel.body[r.value].dtype) in \(dtype); the reference backend accumulates in the value's dtype\n\(kernel)")
         }
+        if r.op == .sum && dtype.isFloatingPoint {
+            let size = dtype.byteSize
+            let values = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(1, kernel.pointCount * size), alignment: 16)
+            collected = values
+            combineChunk = { chunk, start, count in
+                (values.baseAddress! + start * size).copyMemory(from: chunk.baseAddress!, byteCount: count * size)
+            }
+            let type = ShapedType(shape, dtype)
+            finishReduction = {
+                try ReductionKernels.reduce(.sum, axes: r.axes, UnsafeRawBufferPointer(values), type, output)
+            }
+            return
+        }
+        collected = nil
+        finishReduction = {}
         func make<T>(_ reducer: ReductionKernels.Reducer<T>) -> (UnsafeRawBufferPointer, Int, Int) -> Void {
             let out = output.bindMemory(to: T.self)
             for i in out.indices { out[i] = reducer.identity }
@@ -43,6 +67,11 @@ final class ReferenceAccumulator {
     func combine(_ values: UnsafeRawBufferPointer, start: Int, count: Int) throws {
         guard count > 0 else { return }
         combineChunk(values, start, count)
+    }
+
+    /// Completes the accumulator elements after every point was combined.
+    func finish() throws {
+        try finishReduction()
     }
 
 }

@@ -158,6 +158,7 @@ final class ReferenceKernelProgram: CompiledKernel, @unchecked Sendable {
             }
             start += context.count
         }
+        try accumulator?.finish()
         if let epilogue, let accumulated {
             try epilogue.run(inputs: inputs + [UnsafeRawBufferPointer(accumulated)], outputs: outputs)
         }

@@ -15,9 +15,7 @@ struct LongSumTests {
         #expect(ones.sum().item(Float.self) == Float(Self.count))
         // Under jit too (the fused reduction).
         let jitted = jit({ (x: Tensor) in x.sum() })
-        withKnownIssue("the reference backend's fused reductions accumulate in order (FINDINGS.md, owner jit)") {
-            #expect(jitted(ones).item(Float.self) == Float(Self.count))
-        } when: { backend == "reference" }
+        #expect(jitted(ones).item(Float.self) == Float(Self.count))
     }
 
     @Test(arguments: TestDevices.backendNames)

@@ -28,6 +28,11 @@ struct JitReductionPrecisionTests {
             let s = args[0].sum(axes: [1], keepDims: true)
             return [s + args[0].max(axes: [1], keepDims: true), s * 0.5]
         }
+        // Long rows (longer than a chunk, and than the pairwise block) fold as the eager sum does.
+        let values: [Float] = (0..<(3 * 5000)).map { (k: Int) -> Float in Float((k * 7919) % 1000) * 1e-3 + 0.1 }
+        let long = Tensor(values, shape: [3, 5000]).to(TestDevices.reference)
+        expectJitMatchesEager("long f32 rows", [long]) { [$0[0].sum(axes: [1]), ($0[0] * 2).sum(), $0[0].T.sum(axes: [0])] }
+        expectJitMatchesEager("long f16 rows", [long.asType(.float16)]) { [$0[0].sum(axes: [1]), $0[0].mean()] }
         // 409.5 in float16 (JAX: 408.25 from its pairwise order; a float16 accumulator gives 256).
         let total = jit({ (x: Tensor) in x.sum() })(x).asType(.float32).item(Float.self)
         #expect(abs(total - 409.5) <= 2, "float16 sum of 4096 tenths: \(total)")

@@ -73,4 +73,25 @@ struct VmapFullMLPTests {
             }
         }
     }
+
+    /// The per-example gradient program is one jaxpr with 8 dot_generals (3 forward, 2 for
+    /// the hidden cotangents, 3 per-example weight gradients as batched outer products with
+    /// the batch axis leading) and no transpose, so no weight-sized copy; the plain
+    /// gradient program has no transpose either.
+    @Test func perExampleGradientProgramHasNoTransposes() {
+        let p = MLP(w1: Tensor.zeros([784, 512]), b1: Tensor.zeros([512]), w2: Tensor.zeros([512, 512]), b2: Tensor.zeros([512]),
+                    w3: Tensor.zeros([512, 10]), b3: Tensor.zeros([10]))
+        let x = Tensor.zeros([4, 784]), y = Tensor.zeros([4, 10])
+        let jaxpr = makeJaxpr(vmap(Self.exampleGrad, inAxes: [nil, 0, 0]))(p, x, y)
+        let names = jaxpr.equations.map { printedName($0.primitive) }
+        #expect(names.filter { $0 == "dot_general" }.count == 8, "\(jaxpr)")
+        #expect(!names.contains("transpose"), "\(jaxpr)")
+        let outerProducts = jaxpr.equations.filter {
+            guard case .dotGeneral(let dn, _) = $0.primitive else { return false }
+            return dn.lhsBatch == [0] && dn.rhsBatch == [0] && dn.lhsContracting == [1] && dn.rhsContracting == [1]
+        }
+        #expect(outerProducts.map { $0.outputs[0].type.shape } == [[4, 512, 10], [4, 512, 512], [4, 784, 512]], "\(jaxpr)")
+        let plain = makeJaxpr(grad(Self.loss))(p, x, y)
+        #expect(!plain.equations.contains { printedName($0.primitive) == "transpose" }, "\(plain)")
+    }
 }

@@ -24,6 +24,17 @@ func vmapBenchmarks() {
         }
     }
 
+    Benchmark("per-example grads vmap/loop interleaved b256 [\(Device.default.id)]",
+              configuration: .init(metrics: [ratioMetric], maxDuration: .seconds(10), maxIterations: 30)) { benchmark in
+        let v = seconds { _ = perExample(params, x, y).tensors.map { $0.blockUntilReady() } }
+        let l = seconds {
+            var last: MLP?
+            for i in 0..<256 { last = single(params, rows[i], labels[i]) }
+            _ = last!.tensors.map { $0.blockUntilReady() }
+        }
+        benchmark.measurement(ratioMetric, Int((100 * v / l).rounded()))
+    }
+
     // compare_peers.py's `per_example_grads`: a two-layer tanh MLP in one [96, 64] weight, batch 128.
     let peerLoss: @Sendable (Tensor, Tensor) -> Tensor = { w, x in
         let h = tanh(matmul(x, Lax.sliceInDim(w, axis: 0, start: 0, limit: 32)))
@@ -47,6 +58,12 @@ func vmapBenchmarks() {
     }
     Benchmark("matmul equivalent 1024 x b256 [\(Device.default.id)]") { benchmark in
         for _ in benchmark.scaledIterations { asMatmul(vs).blockUntilReady() }
+    }
+    Benchmark("vmap matvec/matmul interleaved 1024 x b256 [\(Device.default.id)]",
+              configuration: .init(metrics: [ratioMetric], maxDuration: .seconds(4), maxIterations: 200)) { benchmark in
+        let v = seconds { matvec(vs).blockUntilReady() }
+        let m = seconds { asMatmul(vs).blockUntilReady() }
+        benchmark.measurement(ratioMetric, Int((100 * v / m).rounded()))
     }
 
 }

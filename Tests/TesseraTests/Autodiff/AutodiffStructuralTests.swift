@@ -89,6 +89,13 @@ struct AutodiffStructuralTests {
                 ct[i[j]] * xv[i[j]] * (0..<7).filter { $0 != j && i[$0] == i[j] }.reduce(1.0) { $0 * values[$1] }
             }
             expectClose(got, want, rtol: 1e-12, atol: 1e-14, "scatter-mul duplicates, \(name): update cotangents")
+            // The same under jit, and per example under vmap (a batch of cotangent weights).
+            let weights = Tensor(ct, shape: [5])
+            let loss: @Sendable (Tensor, Tensor) -> Tensor = { u, w in (Lax.scatter(x, idx, u, sdn, mode: .mul) * w).sum() }
+            expectClose(jit(grad(loss))(u, weights).doubles, want, rtol: 1e-12, atol: 1e-14, "scatter-mul duplicates, \(name): jit(grad)")
+            let batch = Lax.stack([weights, weights * 2])
+            let perExample = vmap(grad(loss), inAxes: [nil, 0])(u, batch).doubles
+            expectClose(perExample, want + want.map { $0 * 2 }, rtol: 1e-12, atol: 1e-14, "scatter-mul duplicates, \(name): vmap(grad)")
         }
         // Row windows with a duplicated row index.
         let rowsDN = ScatterDimensionNumbers(updateWindowDims: [1], insertedWindowDims: [0], scatterDimsToOperandDims: [0])

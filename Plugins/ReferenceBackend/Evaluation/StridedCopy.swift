@@ -39,6 +39,11 @@ enum StridedCopy {
         let outerDst = StridedView(offset: 0, strides: Array(dv.strides.dropLast()))
         forEachOffset(shape: Array(shape.dropLast()), outer, outerDst) { s0, d0 in
             var k = 0, s = sv.offset + s0, d = dv.offset + d0
+            if sInner == 1 && dInner == 1 {
+                // Contiguous rows (slices, pads, concatenations): one block copy.
+                (dst + d).update(from: src + s, count: inner)
+                return
+            }
             while k < inner {
                 dst[d] = src[s]
                 s += sInner
@@ -50,10 +55,21 @@ enum StridedCopy {
 
     /// Fills `count` elements at `dst` with the element at `value`.
     static func fill(_ dst: UnsafeMutableRawPointer, count: Int, elementSize: Int, value: UnsafeRawPointer) {
-        var i = 0
-        while i < count {
-            (dst + i * elementSize).copyMemory(from: value, byteCount: elementSize)
-            i += 1
+        // Typed stores (one call, vectorised) rather than a memmove call per element.
+        func typed<T>(_: T.Type) {
+            dst.bindMemory(to: T.self, capacity: count).update(repeating: value.loadUnaligned(as: T.self), count: count)
+        }
+        switch elementSize {
+        case 1: typed(UInt8.self)
+        case 2: typed(UInt16.self)
+        case 4: typed(UInt32.self)
+        case 8: typed(UInt64.self)
+        default:
+            var i = 0
+            while i < count {
+                (dst + i * elementSize).copyMemory(from: value, byteCount: elementSize)
+                i += 1
+            }
         }
     }
 

@@ -2,8 +2,11 @@
 ///
 /// `set` handles duplicate indices by finding which update the scatter kept (scattering
 /// update ids), so only the winner receives a cotangent. `min`/`max` split the derivative
-/// equally among ties between the operand and the updates. `mul` assumes unique indices
-/// for the updates' derivative (JAX raises for non-unique indices there).
+/// equally among ties between the operand and the updates. `mul` gives each update the
+/// product of the *other* updates combined into the same element (`exclusiveProducts`), so
+/// duplicate indices are differentiated exactly; JAX raises NotImplementedError there
+/// ("scatter_mul gradients are only implemented if `unique_indices=True`"), and with
+/// unique indices both give the same values.
 enum ScatterDerivatives {
     static func primal(_ p: [Tensor], _ dn: ScatterDimensionNumbers, _ mode: ScatterMode) -> Tensor {
         Lax.scatter(p[0], p[1], p[2], dn, mode: mode)
@@ -25,6 +28,30 @@ enum ScatterDerivatives {
         return (maskX, maskU, counts)
     }
 
+    /// For each update element u_j, the product of the other updates scattered into the same
+    /// operand element (1 when it is alone there), gathered back to the updates' shape.
+    ///
+    /// Written without dividing by zero: with P the product of the nonzero updates at an
+    /// element and Z the number of zero updates there, an update u_j != 0 gets P / u_j when
+    /// Z == 0 (else 0) and a zero update gets P when Z == 1 (else 0). Elements hit by a single
+    /// update take exactly 1, so unique indices (and infinite updates there) give JAX's
+    /// values.
+    static func exclusiveProducts(_ x: Tensor, _ i: Tensor, _ u: Tensor, _ dn: ScatterDimensionNumbers) -> Tensor {
+        let zeroX = AutodiffValues.zeros(x.type.strong)
+        let oneX = Lax.full(1, shape: x.shape, dtype: x.dtype)
+        let zeroU = AutodiffValues.zeros(u.type.strong), oneU = Lax.full(1, shape: u.shape, dtype: u.dtype)
+        let isZero = Lax.compare(.eq, u, zeroU)
+        let nonzero = Lax.select(isZero, onTrue: oneU, onFalse: u)
+        let at = { (t: Tensor) in gatherAtUpdates(t, i, dn, updatesShape: u.shape) }
+        let count = at(Lax.scatter(zeroX, i, oneU, dn, mode: .add))
+        let zeros = at(Lax.scatter(zeroX, i, Lax.convert(isZero, to: u.dtype), dn, mode: .add))
+        let product = at(Lax.scatter(oneX, i, nonzero, dn, mode: .mul))
+        let fromNonzero = Lax.select(Lax.compare(.eq, zeros, zeroU), onTrue: Lax.binary(.div, product, nonzero), onFalse: zeroU)
+        let fromZero = Lax.select(Lax.compare(.eq, zeros, oneU), onTrue: product, onFalse: zeroU)
+        let shared = Lax.select(isZero, onTrue: fromZero, onFalse: fromNonzero)
+        return Lax.select(Lax.compare(.le, count, oneU), onTrue: oneU, onFalse: shared)
+    }
+
     static func jvp(_ p: [Tensor], _ t: [Tensor?], _ dn: ScatterDimensionNumbers, _ mode: ScatterMode) -> Tensor? {
         let (x, i, u) = (p[0], p[1], p[2])
         guard x.dtype.isFloatingPoint, t[0] != nil || t[2] != nil else { return nil }
@@ -36,7 +63,9 @@ enum ScatterDerivatives {
         case .mul:
             let fromX = Lax.scatter(tx, i, u, dn, mode: .mul)
             let xAt = gatherAtUpdates(x, i, dn, updatesShape: u.shape)
-            let fromU = Lax.scatter(AutodiffValues.zeros(x.type.strong), i, Lax.binary(.mul, xAt, tu), dn, mode: .add)
+            let others = exclusiveProducts(x, i, u, dn)
+            let fromU = Lax.scatter(AutodiffValues.zeros(x.type.strong), i,
+                                    Lax.binary(.mul, Lax.binary(.mul, xAt, others), tu), dn, mode: .add)
             return Lax.binary(.add, fromX, fromU)
         case .min, .max:
             let out = primal(p, dn, mode)
@@ -67,7 +96,10 @@ enum ScatterDerivatives {
             }
         case .mul:
             if needs[0] { ctX = Lax.scatter(ct, i, u, dn, mode: .mul) }
-            if needs[2] { ctU = gatherAtUpdates(Lax.binary(.mul, ct, x), i, dn, updatesShape: u.shape) }
+            if needs[2] {
+                ctU = Lax.binary(.mul, gatherAtUpdates(Lax.binary(.mul, ct, x), i, dn, updatesShape: u.shape),
+                                 exclusiveProducts(x, i, u, dn))
+            }
         case .min, .max:
             let (maskX, maskU, counts) = extremumMasks(p, out: out, dn)
             let shared = Lax.binary(.div, ct, counts)

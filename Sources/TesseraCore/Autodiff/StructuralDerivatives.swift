@@ -24,6 +24,18 @@ enum StructuralDerivatives {
         let pre = xBatch + xKept + xContractSortedByY
         let outAxes = pre.indices.sorted { pre[$0] < pre[$1] }
         let gx = g.dtype == x.dtype ? g : Lax.convert(g, to: x.dtype)
+        let identity = Array(0..<x.rank)
+        if outAxes != identity {
+            // With y as the lhs the product's axes are [batch, x's contracted, x's kept]: when
+            // that is x's own order, the cotangent needs no transpose (a copy of the whole
+            // result, as large as x: per-example weight gradients are the largest tensors
+            // of a vmapped grad).
+            let swappedOrder = xBatch + xContractSortedByY + xKept
+            if swappedOrder == identity {
+                let swapped = DotDimensionNumbers(lhsContracting: yKept, rhsContracting: ansY, lhsBatch: yBatch, rhsBatch: ansBatch)
+                return Lax.dotGeneral(y, gx, swapped)
+            }
+        }
         return Lax.transpose(Lax.dotGeneral(gx, y, dims), outAxes)
     }
 

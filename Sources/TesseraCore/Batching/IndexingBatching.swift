@@ -89,14 +89,24 @@ enum IndexingBatching {
     }
 
     /// `scatter(operand, indices, updates)`: the result differs per example, so the operand
-    /// is batched; the batch axes of operand and indices are matched batching dimensions
-    /// (shared indices or updates are broadcast along the batch).
+    /// is batched. Shared indices stay shared: the batch axis is one more window axis of the
+    /// updates (leading), as JAX's rule does, so the indices are not broadcast. Batched
+    /// indices: the batch axes of operand and indices are matched batching dimensions.
+    /// Shared updates are broadcast along the batch.
     static func scatter(_ operand: BatchedValue, _ indices: BatchedValue, _ updates: BatchedValue,
                         _ dn: ScatterDimensionNumbers, mode: ScatterMode, _ n: Int) -> BatchedValue {
         func plus1(_ a: [Int]) -> [Int] { a.map { $0 + 1 } }
         let x = BatchAxis.materialize(operand, at: 0, size: n)
-        let idx = BatchAxis.materialize(indices, at: 0, size: n)
         let upd = BatchAxis.materialize(updates, at: 0, size: n)
+        guard indices.isBatched else {
+            let dims = ScatterDimensionNumbers(updateWindowDims: [0] + plus1(dn.updateWindowDims),
+                                               insertedWindowDims: plus1(dn.insertedWindowDims),
+                                               scatterDimsToOperandDims: plus1(dn.scatterDimsToOperandDims),
+                                               operandBatchingDims: plus1(dn.operandBatchingDims),
+                                               scatterIndicesBatchingDims: dn.scatterIndicesBatchingDims)
+            return BatchedValue(Lax.scatter(x, indices.value, upd, dims, mode: mode), 0)
+        }
+        let idx = BatchAxis.materialize(indices, at: 0, size: n)
         let dims = ScatterDimensionNumbers(updateWindowDims: plus1(dn.updateWindowDims), insertedWindowDims: plus1(dn.insertedWindowDims),
                                            scatterDimsToOperandDims: plus1(dn.scatterDimsToOperandDims),
                                            operandBatchingDims: [0] + plus1(dn.operandBatchingDims),

@@ -58,11 +58,51 @@ struct AutodiffStructuralTests {
             GradientCheck.check("scatter-\(mode) unique", inputs: [rng.tensor([5, 3], 0.5, 2), u]) {
                 Lax.scatter($0[0], unique, $0[1], sdn, mode: mode)
             }
-            if mode != .mul {
-                GradientCheck.check("scatter-\(mode) duplicates", inputs: [rng.tensor([5, 3], 0.5, 2), u]) {
-                    Lax.scatter($0[0], dup, $0[1], sdn, mode: mode)
-                }
+            GradientCheck.check("scatter-\(mode) duplicates", inputs: [rng.tensor([5, 3], 0.5, 2), u]) {
+                Lax.scatter($0[0], dup, $0[1], sdn, mode: mode)
             }
+        }
+    }
+
+    /// scatter-mul with duplicate indices (JAX raises NotImplementedError for these): each
+    /// update's derivative is the operand times the other updates at its element, also when
+    /// some updates are zero (one zero, two zeros at one element) and for 2-D windows.
+    @Test func scatterMulDuplicateIndices() {
+        var rng = TestRandom(seed: 19)
+        let sdn = ScatterDimensionNumbers(updateWindowDims: [], insertedWindowDims: [0], scatterDimsToOperandDims: [0])
+        let idx = Tensor([2, 0, 2, 2, 4, 0, 1] as [Int32], shape: [7, 1])
+        let x = rng.tensor([5], 0.5, 2)
+        let cases: [(String, [Double])] = [
+            ("nonzero", rng.doubles(7, 0.5, 2)),
+            ("one zero", [0.7, -1.2, 0, 1.5, 0.9, 0.8, -0.6]),
+            ("two zeros at one element", [0, 1.3, 0, 1.1, -0.4, 0, 2]),
+        ]
+        for (name, values) in cases {
+            let u = Tensor(values, shape: [7])
+            GradientCheck.check("scatter-mul duplicates, \(name)", inputs: [x, u]) { Lax.scatter($0[0], idx, $0[1], sdn, mode: .mul) }
+            // The cotangent of update j is ct[i_j] * x[i_j] * (product of the other updates at i_j).
+            let (_, pb) = vjp({ (a: [Tensor]) in Lax.scatter(a[0], idx, a[1], sdn, mode: .mul) }, [x, u])
+            let ct = rng.doubles(5, -1, 1)
+            let got = pb(Tensor(ct, shape: [5]))[1].doubles
+            let i = idx.asArray(Int32.self).map(Int.init), xv = x.doubles
+            let want = (0..<7).map { j in
+                ct[i[j]] * xv[i[j]] * (0..<7).filter { $0 != j && i[$0] == i[j] }.reduce(1.0) { $0 * values[$1] }
+            }
+            expectClose(got, want, rtol: 1e-12, atol: 1e-14, "scatter-mul duplicates, \(name): update cotangents")
+            // The same under jit, and per example under vmap (a batch of cotangent weights).
+            let weights = Tensor(ct, shape: [5])
+            let loss: @Sendable (Tensor, Tensor) -> Tensor = { u, w in (Lax.scatter(x, idx, u, sdn, mode: .mul) * w).sum() }
+            expectClose(jit(grad(loss))(u, weights).doubles, want, rtol: 1e-12, atol: 1e-14, "scatter-mul duplicates, \(name): jit(grad)")
+            let batch = Lax.stack([weights, weights * 2])
+            let perExample = vmap(grad(loss), inAxes: [nil, 0])(u, batch).doubles
+            expectClose(perExample, want + want.map { $0 * 2 }, rtol: 1e-12, atol: 1e-14, "scatter-mul duplicates, \(name): vmap(grad)")
+        }
+        // Row windows with a duplicated row index.
+        let rowsDN = ScatterDimensionNumbers(updateWindowDims: [1], insertedWindowDims: [0], scatterDimsToOperandDims: [0])
+        let rows = Tensor([1, 3, 1] as [Int32], shape: [3, 1])
+        let ux = Tensor([0.5, 0, 1.5, -1.1, 0.4, 0.3, 1.2, 0, 0], shape: [3, 3])
+        GradientCheck.check("scatter-mul duplicate rows", inputs: [rng.tensor([4, 3], 0.5, 2), ux]) {
+            Lax.scatter($0[0], rows, $0[1], rowsDN, mode: .mul)
         }
     }
 

@@ -65,6 +65,17 @@ import Testing
             let bidx = Tensor([0, 4, 2, 3, 4, 1] as [Int32], shape: [3, 2, 1])
             VmapCheck.check("scatter-\(mode) indices", s, [x, bidx, u], inAxes: [nil, 0, nil], outAxes: 1)
             VmapCheck.check("scatter-\(mode) all", s, [rng.floats([3, 5, 3]), bidx, rng.floats([3, 2, 3])])
+            // Shared indices with an element window (no window axes of its own) and duplicates.
+            let edn = ScatterDimensionNumbers(updateWindowDims: [], insertedWindowDims: [0], scatterDimsToOperandDims: [0])
+            let e: @Sendable ([Tensor]) -> [Tensor] = { [Lax.scatter($0[0], $0[1], $0[2], edn, mode: mode == .set ? .add : mode)] }
+            let dup = Tensor([4, 0, 4] as [Int32], shape: [3, 1])
+            VmapCheck.check("scatter-\(mode) shared duplicate indices", e, [rng.floats([4, 6]), dup, rng.floats([4, 3])], inAxes: [0, nil, 0])
+            VmapCheck.check("scatter-\(mode) shared indices, batch last", e, [rng.floats([6, 4]), dup, rng.floats([3, 4])],
+                            inAxes: [1, nil, 1], outAxes: 1)
         }
+        // Shared indices are not broadcast along the batch: the batch is a window axis.
+        let s: @Sendable (Tensor, Tensor) -> Tensor = { x, u in Lax.scatter(x, Tensor([3, 1] as [Int32], shape: [2, 1]), u, dn, mode: .add) }
+        let jaxpr = makeJaxpr(vmap(s))(rng.floats([4, 5, 3]), rng.floats([4, 2, 3]))
+        #expect(!jaxpr.equations.contains { $0.outputs.contains { $0.type.dtype == .int32 } }, "\(jaxpr)")
     }
 }

@@ -23,15 +23,18 @@ public struct TriangularSolveOptions: Hashable, Sendable {
 ///
 /// Outputs: `cholesky(a)` -> lower `l`; `triangularSolve(a, b)` -> `x`;
 /// `lu(a)` (square) -> `(lu, pivots int32[..., n], permutation int32[..., n])` with
-/// `a[permutation] = l u`; `qr(a)` -> reduced `(q, r)`; `eigh(a)` -> `(v, w)`, eigenvalues
-/// ascending, from the lower triangle; `svd(a)` -> reduced `(s, u, vt)`, `s` descending.
+/// `a[permutation] = l u`; `qr(a)` -> `(q, r)`; `eigh(a)` -> `(v, w)`, eigenvalues
+/// ascending, from the lower triangle; `svd(a)` -> `(s, u, vt)`, `s` descending.
+///
+/// `qr` and `svd` give reduced factors (`k = min(m, n)`: `q` m×k, `r` k×n; `u` m×k, `vt` k×n)
+/// unless `fullMatrices` (`q` m×m, `r` m×n; `u` m×m, `vt` n×n), as JAX's `full_matrices`.
 public enum LinalgOp: Hashable, Sendable {
     case cholesky
     case triangularSolve(TriangularSolveOptions)
     case lu
-    case qr
+    case qr(fullMatrices: Bool)
     case eigh
-    case svd
+    case svd(fullMatrices: Bool)
 
     /// The printed primitive name, as JAX's.
     public var primitiveName: String {
@@ -53,9 +56,9 @@ public enum LinalgOp: Hashable, Sendable {
         case .triangularSolve(let o):
             return [("conjugate_a", "False"), ("left_side", b(o.leftSide)), ("lower", b(o.lower)),
                     ("transpose_a", b(o.transposeA)), ("unit_diagonal", b(o.unitDiagonal))]
-        case .qr: return [("full_matrices", "False")]
+        case .qr(let full): return [("full_matrices", b(full))]
         case .eigh: return [("lower", "True"), ("sort_eigenvalues", "True")]
-        case .svd: return [("compute_uv", "True"), ("full_matrices", "False")]
+        case .svd(let full): return [("compute_uv", "True"), ("full_matrices", b(full))]
         }
     }
 }
@@ -91,15 +94,16 @@ enum LinalgShapes {
         case .lu:
             square()
             return [ShapedType(a.shape, dtype), ShapedType(batch + [n], .int32), ShapedType(batch + [n], .int32)]
-        case .qr:
-            let k = Swift.min(m, n)
+        case .qr(let full):
+            let k = full ? m : Swift.min(m, n)
             return [ShapedType(batch + [m, k], dtype), ShapedType(batch + [k, n], dtype)]
         case .eigh:
             square()
             return [ShapedType(a.shape, dtype), ShapedType(batch + [n], dtype)]
-        case .svd:
+        case .svd(let full):
             let k = Swift.min(m, n)
-            return [ShapedType(batch + [k], dtype), ShapedType(batch + [m, k], dtype), ShapedType(batch + [k, n], dtype)]
+            return [ShapedType(batch + [k], dtype), ShapedType(batch + [m, full ? m : k], dtype),
+                    ShapedType(batch + [full ? n : k, n], dtype)]
         }
     }
 }

@@ -50,9 +50,9 @@ enum EagerEvaluator {
         case .iota, .bitcastConvertType, .reshape, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev,
              .gather, .scatter, .argReduce, .cumulative, .sort, .threefry2x32, .stopGradient:
             break
-        case .convGeneralDilated:
-            // Plain-Swift host implementation on this device's memory (not yet im2col+gemm).
-            break
+        case .convGeneralDilated(let p):
+            // im2col + GEMM for float32/float64 (Conv/ConvIm2col); other dtypes and empty operands on the host path.
+            if ConvIm2col.run(p, x, types, out[0], outTypes[0], queue: queue) { return }
         case .linalg(let op):
             // LAPACK for float32/float64 (Lapack/LapackKernels); other dtypes and empty matrices on the host path.
             if LapackKernels.run(op, x, types, out, outTypes) { return }

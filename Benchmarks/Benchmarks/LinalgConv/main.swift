@@ -56,6 +56,10 @@ for dtype in [DType.float64, .float32] {
     let name = dtype == .float64 ? "f64" : "f32"
     measure("cholesky \(n)x\(n) \(name) (Linalg.cholesky)") { Linalg.cholesky(spd).blockUntilReady() }
     measure("cholesky \(n)x\(n) \(name) (cholesky primitive alone)") { Lax.cholesky(spd).blockUntilReady() }
+    let jittedCholesky = jit({ (a: Tensor) in Linalg.cholesky(a) })
+    measure("cholesky \(n)x\(n) \(name) (jit Linalg.cholesky)") { jittedCholesky(spd).blockUntilReady() }
     measure("solve \(n)x\(n), b [\(n)] \(name)") { Linalg.solve(general, b).blockUntilReady() }
+    let jittedSolve = jit({ (a: Tensor, b: Tensor) in Linalg.solve(a, b) })
+    measure("solve \(n)x\(n), b [\(n)] \(name) (jit)") { jittedSolve(general, b).blockUntilReady() }
     measure("solve \(n)x\(n), b [\(n), \(n)] \(name)") { Linalg.solve(general, bm).blockUntilReady() }
 }

@@ -9,7 +9,8 @@ import TesseraCore
 /// Operands are row-major and LAPACK is column-major: a row-major buffer read column-major
 /// is the transpose, which these kernels use where it is free (cholesky and eigh of a
 /// symmetric matrix, svd by `aᵀ = v s uᵀ`) and otherwise transpose into a workspace.
-/// Failures follow JAX: a matrix that is not positive definite gives a NaN Cholesky factor,
+/// Failures follow JAX: a matrix that is not positive definite gives a NaN Cholesky factor
+/// (below the diagonal),
 /// eigh and svd that do not converge give NaNs, and a singular matrix keeps its LU factors
 /// (zero pivots; solves then give infinities or NaNs). Other dtypes and empty matrices are
 /// left to the host implementation (`run` returns false).
@@ -60,16 +61,16 @@ enum LapackKernels {
         }
     }
 
-    /// The lower Cholesky factor of the row-major `n`×`n` `a` (lower triangle read) into `l`.
-    /// Row-major lower is column-major upper, so `potrf("U")` on a copy gives `l` in place.
+    /// The lower Cholesky factor of the row-major `n`×`n` `a` (lower triangle read) into `l`
+    /// (NaNs on and below the diagonal if `a` is not positive definite). Row-major lower is
+    /// column-major upper, so `potrf("U")` on a copy gives `l` in place.
     static func cholesky<T: LapackScalar>(_ a: UnsafePointer<T>, n: Int, into l: UnsafeMutablePointer<T>) {
         l.update(from: a, count: n * n)
         let info = T.potrf(CChar(UInt8(ascii: "U")), n, l, n)
-        if info != 0 {
-            l.update(repeating: .nan, count: n * n)
-            return
+        for i in 0..<n {
+            if info != 0 { (l + i * n).update(repeating: .nan, count: i + 1) }
+            (l + i * n + i + 1).update(repeating: 0, count: n - i - 1)
         }
-        for i in 0..<n { (l + i * n + i + 1).update(repeating: 0, count: n - i - 1) }
     }
 
     /// `op(a) x = b` or `x op(a) = b` for triangular `a` (`m`×`m`), `b` `rows`×`cols`, into `x`.

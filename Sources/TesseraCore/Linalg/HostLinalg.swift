@@ -2,14 +2,14 @@
 /// semantics of the `linalg` primitives, used by the reference backend and by the logged
 /// host round-trip of other backends. Written for clarity, not speed.
 enum HostLinalg {
-    /// Lower Cholesky factor of the `n`×`n` matrix `a` (lower triangle read); NaNs when
-    /// `a` is not positive definite (as JAX).
+    /// Lower Cholesky factor of the `n`×`n` matrix `a` (lower triangle read); NaNs on and
+    /// below the diagonal when `a` is not positive definite (as `jnp.linalg.cholesky`).
     static func cholesky(_ a: [Double], n: Int) -> [Double] {
         var l = [Double](repeating: 0, count: n * n)
         for j in 0..<n {
             var d = a[j * n + j]
             for k in 0..<j { d -= l[j * n + k] * l[j * n + k] }
-            if !(d > 0) { return [Double](repeating: .nan, count: n * n) }
+            if !(d > 0) { return (0..<(n * n)).map { $0 % n <= $0 / n ? .nan : 0 } }
             let ljj = d.squareRoot()
             l[j * n + j] = ljj
             for i in (j + 1)..<Swift.max(j + 1, n) {

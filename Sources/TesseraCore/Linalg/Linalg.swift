@@ -11,10 +11,10 @@ public enum Linalg {
 
     /// The lower Cholesky factor of symmetric positive-definite matrices (the input is
     /// symmetrised as `(a + aᵀ) / 2`, as JAX). Not positive definite: NaNs on and below the
-    /// diagonal, zeros above (as `jnp.linalg.cholesky`, which keeps the lower triangle).
+    /// diagonal, zeros above (as `jnp.linalg.cholesky`).
     public static func cholesky(_ a: Tensor) -> Tensor {
         let a = square(a, "cholesky")
-        return M.tril(Lax.cholesky(symmetrized(a)))
+        return Lax.cholesky(symmetrized(a))
     }
 
     /// Solves `op(a) x = b` (`leftSide`) or `x op(a) = b` for triangular `a`, as
@@ -48,7 +48,7 @@ public enum Linalg {
         a = Lax.broadcast(a, to: batch + Array(a.shape.suffix(2)))
         b = Lax.broadcast(b, to: batch + Array(b.shape.suffix(2)))
         let (packed, _, perm) = Lax.lu(a)
-        let pb = M.mm(M.permutationMatrix(perm, a.dtype), b)
+        let pb = M.permuteRows(b, perm)
         let y = Lax.triangularSolve(packed, pb, TriangularSolveOptions(leftSide: true, lower: true, unitDiagonal: true))
         let x = Lax.triangularSolve(packed, y, TriangularSolveOptions(leftSide: true, lower: false))
         return vector ? Lax.reshape(x, Array(x.shape.dropLast())) : x

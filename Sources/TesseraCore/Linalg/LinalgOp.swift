@@ -21,7 +21,9 @@ public struct TriangularSolveOptions: Hashable, Sendable {
 /// The linear-algebra primitives (`Primitive.linalg`). Each works on the trailing two
 /// axes of its operands; leading axes are batch axes (equal in all operands).
 ///
-/// Outputs: `cholesky(a)` -> lower `l`; `triangularSolve(a, b)` -> `x`;
+/// Outputs: `cholesky(a)` -> lower `l` (zeros above the diagonal; NaNs on and below it when
+/// `a` is not positive definite, which is `jnp.linalg.cholesky`'s result: JAX's primitive
+/// gives all NaNs and its API keeps the lower triangle); `triangularSolve(a, b)` -> `x`;
 /// `lu(a)` (square) -> `(lu, pivots int32[..., n], permutation int32[..., n])` with
 /// `a[permutation] = l u`; `qr(a)` -> `(q, r)`; `eigh(a)` -> `(v, w)`, eigenvalues
 /// ascending, from the lower triangle; `svd(a)` -> `(s, u, vt)`, `s` descending.

@@ -85,7 +85,7 @@ enum LinalgRules {
             let packed = outputs[0], perm = outputs[2]
             let l = Lax.binary(.add, M.tril(packed, -1), M.eye(packed.shape, packed.dtype))
             let u = M.triu(packed)
-            let x = M.mm(M.permutationMatrix(perm, t.dtype), t)
+            let x = M.permuteRows(t, perm)
             let la = Lax.triangularSolve(packed, x, TriangularSolveOptions(leftSide: true, lower: true, unitDiagonal: true))
             let lau = Lax.triangularSolve(packed, la, TriangularSolveOptions(leftSide: false, lower: false))
             let lDot = M.mm(l, M.tril(lau, -1)), uDot = M.mm(M.triu(lau), u)

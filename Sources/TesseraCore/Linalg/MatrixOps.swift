@@ -99,6 +99,16 @@ enum MatrixOps {
         return Lax.convert(Lax.compare(.eq, p, cols), to: dtype)
     }
 
+    /// `b[..., perm[..., i], :]`: the rows of matrices `b` (`[..., n, k]`) in the order `perm`
+    /// (`[..., n]`, the same leading axes), as one gather (O(n k), not a permutation matmul).
+    static func permuteRows(_ b: Tensor, _ perm: Tensor) -> Tensor {
+        let nb = b.rank - 2, k = b.shape[b.rank - 1], batch = Array(0..<nb)
+        let indices = Lax.expandDims(Lax.convert(perm, to: .int32), axis: perm.rank)
+        let dn = GatherDimensionNumbers(offsetDims: [nb + 1], collapsedSliceDims: [nb], startIndexMap: [nb],
+                                        operandBatchingDims: batch, startIndicesBatchingDims: batch)
+        return Lax.gather(b, indices, dn, sliceSizes: [Int](repeating: 1, count: nb + 1) + [k])
+    }
+
     /// `x + y`, treating nil as zero.
     static func add(_ x: Tensor?, _ y: Tensor?) -> Tensor? {
         guard let x else { return y }

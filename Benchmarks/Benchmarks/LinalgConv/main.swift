@@ -4,7 +4,7 @@
 //   swift run -c release --package-path Benchmarks LinalgConvBenchmarks [repeats]
 //   python3 Benchmarks/linalg_conv_peers.py [repeats]          # JAX and NumPy, same shapes
 //
-// Each line is `<case>: min <ms> ms, median <ms> ms` over `repeats` runs after one warm-up.
+// Figures: Benchmarks/results/linalg_conv.md. Each line is `<case>: min <ms> ms, median <ms> ms` over `repeats` runs after one warm-up.
 import Foundation
 import Tessera
 

@@ -101,8 +101,12 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
             return [ins[0]]
         case .cond, .whileLoop, .scan, .collective:
             throw TesseraError(.invalidArgument, "opencl: \(printedName(primitive)) reached a backend; the core runs control flow and collectives")
-        case .convGeneralDilated:
-            // im2col on the device (pads and strided slices) plus one grouped dot_general.
+        case .convGeneralDilated(let p):
+            // float32/float64: one direct kernel (Conv/DirectConvKernel); other dtypes: im2col on the
+            // device (pads and strided slices) plus one grouped dot_general.
+            if let out = try DirectConvKernel(context: c).run(p, ins[0], inputTypes[0], ins[1], inputTypes[1], outType: outputTypes[0]) {
+                return [out]
+            }
             return try ConvLowering.execute(primitive, inputs: inputs, inputTypes: inputTypes, on: device)
         case .linalg:
             // No device kernels yet: an explicit host round-trip, logged at info level.

@@ -2,9 +2,9 @@ import Testing
 @testable import Tessera
 @testable import TesseraCore
 
-/// The BLAS backend's im2col + GEMM convolution against the reference backend's plain-Swift
-/// evaluation (itself checked against JAX in ConvolutionTests) in the cases the JAX data
-/// does not reach: output layouts GEMM cannot write directly (scattered), patch matrices
+/// The BLAS backend's im2col + GEMM convolution and the OpenCL backend's direct kernel against
+/// the reference backend's plain-Swift evaluation (itself checked against JAX in
+/// ConvolutionTests) in the cases the JAX data does not reach: output layouts GEMM cannot write directly (scattered), patch matrices
 /// larger than one chunk, and channels-last with strides, input dilation and batch groups.
 @Suite("Convolution: BLAS im2col + GEMM")
 struct ConvIm2colTests {
@@ -26,23 +26,24 @@ struct ConvIm2colTests {
         Case(name: "1x1 window, single output feature NHWC", lhs: [2, 4, 4, 5], rhs: [1, 1, 5, 1], layouts: ("NHWC", "HWIO", "NHWC")),
     ]
 
-    @Test("BLAS equals the reference evaluation (float32 and float64)")
-    func matchesReference() {
-        guard let blas = TestDevices.device("blas") else { return }
+    @Test("BLAS im2col + GEMM and OpenCL's direct kernel equal the reference evaluation (float32 and float64)",
+          arguments: ["blas", "opencl"])
+    func matchesReference(_ backend: String) {
+        guard let blas = TestDevices.device(backend) else { return }
         let reference = TestDevices.reference
         var rng = TestRandom(seed: 7)
         for c in Self.cases {
             let lhs = rng.tensor(c.lhs), rhs = rng.tensor(c.rhs)
-            for dtype in [DType.float64, .float32] {
+            for dtype in [DType.float64, .float32] where blas.supports(dtype) {
                 func run(_ device: Device) -> Tensor {
                     convGeneralDilated(lhs.asType(dtype).to(device), rhs.asType(dtype).to(device), windowStrides: c.strides, padding: c.padding,
                                        lhsDilation: c.lhsDilation, rhsDilation: c.rhsDilation, layouts: c.layouts,
                                        featureGroupCount: c.featureGroups, batchGroupCount: c.batchGroups)
                 }
                 let expected = run(reference), got = run(blas)
-                #expect(got.shape == expected.shape, "\(c.name)")
+                #expect(got.shape == expected.shape, "\(backend) \(c.name)")
                 let tol = dtype == .float64 ? 1e-11 : 2e-4
-                expectClose(got.doubles, expected.doubles, rtol: tol, atol: tol, "\(c.name) \(dtype)")
+                expectClose(got.doubles, expected.doubles, rtol: tol, atol: tol, "\(backend) \(c.name) \(dtype)")
             }
         }
     }

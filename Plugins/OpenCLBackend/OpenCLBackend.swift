@@ -102,9 +102,11 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
         case .cond, .whileLoop, .scan, .collective:
             throw TesseraError(.invalidArgument, "opencl: \(printedName(primitive)) reached a backend; the core runs control flow and collectives")
         case .convGeneralDilated(let p):
-            // float32/float64: one direct kernel (Conv/DirectConvKernel); other dtypes: im2col on the
-            // device (pads and strided slices) plus one grouped dot_general.
-            if let out = try DirectConvKernel(context: c).run(p, ins[0], inputTypes[0], ins[1], inputTypes[1], outType: outputTypes[0]) {
+            // im2col on the device (pads and strided slices) plus one grouped dot_general; a direct
+            // kernel (Conv/DirectConvKernel) where the patch buffer would be too large.
+            let direct = DirectConvKernel(context: c)
+            if direct.preferred(p, inputTypes[0], inputTypes[1], outType: outputTypes[0]),
+               let out = try direct.run(p, ins[0], inputTypes[0], ins[1], inputTypes[1], outType: outputTypes[0]) {
                 return [out]
             }
             return try ConvLowering.execute(primitive, inputs: inputs, inputTypes: inputTypes, on: device)

@@ -68,16 +68,3 @@ for dtype in [DType.float64, .float32] {
     measure("  triangularSolve \(n)x\(n), b [\(n), \(n)] \(name)") { Linalg.triangularSolve(lower, bm).blockUntilReady() }
 }
 
-// OpenCL (PoCL on this machine's CPU): the direct convolution kernel against the im2col lowering.
-if let cl = DeviceManager.shared.device(backend: "opencl") {
-    let x = Random.normal(keys[0], shape: [8, 64, 56, 56]).to(cl), w = (Random.normal(keys[1], shape: [64, 64, 3, 3]) * 0.05).to(cl)
-    x.blockUntilReady()
-    w.blockUntilReady()
-    measure("opencl conv 3x3 SAME NCHW f32 [8,64,56,56] x [64,64,3,3] (direct kernel)") { conv(x, w, padding: .same).blockUntilReady() }
-    let eq = makeJaxpr({ (a: Tensor, b: Tensor) in conv(a, b, padding: .same) })(x, w).equations.last!
-    measure("opencl conv 3x3 SAME NCHW f32 [8,64,56,56] x [64,64,3,3] (im2col lowering)") {
-        let outs = try! ConvLowering.execute(eq.primitive, inputs: [x, w].map { ($0.base as! DeviceArray).buffer },
-                                             inputTypes: [x.type, w.type], on: cl)
-        try! cl.backend.waitUntilReady(outs[0])
-    }
-}

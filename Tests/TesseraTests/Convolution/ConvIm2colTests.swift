@@ -1,4 +1,5 @@
 import Testing
+@testable import OpenCLBackend
 @testable import Tessera
 @testable import TesseraCore
 
@@ -26,7 +27,7 @@ struct ConvIm2colTests {
         Case(name: "1x1 window, single output feature NHWC", lhs: [2, 4, 4, 5], rhs: [1, 1, 5, 1], layouts: ("NHWC", "HWIO", "NHWC")),
     ]
 
-    @Test("BLAS im2col + GEMM and OpenCL's direct kernel equal the reference evaluation (float32 and float64)",
+    @Test("BLAS im2col + GEMM and OpenCL equal the reference evaluation (float32 and float64)",
           arguments: ["blas", "opencl"])
     func matchesReference(_ backend: String) {
         guard let blas = TestDevices.device(backend) else { return }
@@ -44,6 +45,37 @@ struct ConvIm2colTests {
                 #expect(got.shape == expected.shape, "\(backend) \(c.name)")
                 let tol = dtype == .float64 ? 1e-11 : 2e-4
                 expectClose(got.doubles, expected.doubles, rtol: tol, atol: tol, "\(backend) \(c.name) \(dtype)")
+            }
+        }
+    }
+
+    @Test("OpenCL's direct kernel (used for convolutions whose im2col patches are too large) equals the reference evaluation")
+    func openCLDirectKernel() throws {
+        guard let device = TestDevices.device("opencl") else { return }
+        let backend = device.backend as! OpenCLBackend
+        let kernel = DirectConvKernel(context: try backend.context(device))
+        var rng = TestRandom(seed: 8)
+        for c in Self.cases {
+            let lhs = rng.tensor(c.lhs), rhs = rng.tensor(c.rhs)
+            for dtype in [DType.float64, .float32] where device.supports(dtype) {
+                let expected = convGeneralDilated(lhs.asType(dtype), rhs.asType(dtype), windowStrides: c.strides, padding: c.padding,
+                                                  lhsDilation: c.lhsDilation, rhsDilation: c.rhsDilation, layouts: c.layouts,
+                                                  featureGroupCount: c.featureGroups, batchGroupCount: c.batchGroups).to(TestDevices.reference)
+                let eq = makeJaxpr({ (a: Tensor, b: Tensor) in
+                    convGeneralDilated(a, b, windowStrides: c.strides, padding: c.padding, lhsDilation: c.lhsDilation,
+                                       rhsDilation: c.rhsDilation, layouts: c.layouts, featureGroupCount: c.featureGroups,
+                                       batchGroupCount: c.batchGroups)
+                })(lhs.asType(dtype), rhs.asType(dtype)).equations.last!
+                guard case .convGeneralDilated(let p) = eq.primitive else {
+                    Issue.record("\(c.name): expected a conv_general_dilated equation")
+                    continue
+                }
+                let l = lhs.asType(dtype).to(device), r = rhs.asType(dtype).to(device)
+                let buffers = [l, r].map { ($0.base as! DeviceArray).buffer as! OpenCLBuffer }
+                let out = try kernel.run(p, buffers[0], l.type, buffers[1], r.type, outType: expected.type)
+                let got = Tensor(base: DeviceArray(type: expected.type, device: device, buffer: try #require(out)))
+                let tol = dtype == .float64 ? 1e-11 : 2e-4
+                expectClose(got.doubles, expected.doubles, rtol: tol, atol: tol, "opencl direct \(c.name) \(dtype)")
             }
         }
     }

@@ -103,6 +103,39 @@ struct LapackSizedTests {
         }
     }
 
+    @Test("batched qr (reduced and full), eigh and svd equal the per-matrix calls", arguments: TestDevices.backendNames)
+    func batchedDecompositions(_ backend: String) {
+        guard let device = TestDevices.device(backend), device.supports(.float64) else { return }
+        var rng = TestRandom(seed: 12)
+        let stackTall = rng.tensor([2, 3, 10, 6]).to(device), stackWide = rng.tensor([2, 6, 9]).to(device)
+        let sym = rng.tensor([3, 7, 7]).to(device)
+        let spd = matmul(sym, sym.transposed([0, 2, 1])) + Tensor.eye(7, dtype: .float64).to(device)
+        for stack in [stackTall, stackWide] {
+            let rows = stack.shape[stack.rank - 2], cols = stack.shape[stack.rank - 1]
+            let flat = stack.reshaped([-1, rows, cols])
+            for full in [false, true] {
+                let (q, r) = Linalg.qr(stack, fullMatrices: full)
+                let (u, s, vt) = Linalg.svd(stack, fullMatrices: full)
+                let (qf, rf, uf, sf, vtf) = (q.reshaped([flat.shape[0]] + Array(q.shape.suffix(2))), r.reshaped([flat.shape[0]] + Array(r.shape.suffix(2))),
+                                             u.reshaped([flat.shape[0]] + Array(u.shape.suffix(2))), s.reshaped([flat.shape[0], -1]),
+                                             vt.reshaped([flat.shape[0]] + Array(vt.shape.suffix(2))))
+                for b in 0..<flat.shape[0] {
+                    let (q1, r1) = Linalg.qr(flat[b], fullMatrices: full)
+                    let (u1, s1, vt1) = Linalg.svd(flat[b], fullMatrices: full)
+                    for (got, want, what) in [(qf[b], q1, "q"), (rf[b], r1, "r"), (uf[b], u1, "u"), (sf[b], s1, "s"), (vtf[b], vt1, "vt")] {
+                        expectClose(got.doubles, want.doubles, rtol: 1e-10, atol: 1e-10, "\(backend) \(stack.shape) full \(full) \(what) [\(b)]")
+                    }
+                }
+            }
+        }
+        let (w, v) = Linalg.eigh(spd)
+        for b in 0..<3 {
+            let (w1, v1) = Linalg.eigh(spd[b])
+            expectClose(w[b].doubles, w1.doubles, rtol: 1e-10, atol: 1e-10, "\(backend) batched eigh values [\(b)]")
+            expectClose(v[b].doubles, v1.doubles, rtol: 1e-10, atol: 1e-10, "\(backend) batched eigh vectors [\(b)]")
+        }
+    }
+
     @Test("the BLAS backend serves float32/float64 linalg with LAPACK and leaves other dtypes to the host")
     func lapackServesFloats() throws {
         let a: [Double] = [4, 2, 2, 3]

@@ -38,6 +38,12 @@ enum LapackDecompositions {
     /// symmetric `n`×`n` matrix whose lower triangle is `a` (NaNs if LAPACK does not converge).
     static func eigh<T: LapackScalar>(_ a: UnsafePointer<T>, n: Int, vectors: UnsafeMutablePointer<T>,
                                       values: UnsafeMutablePointer<T>) {
+        // NaN input: NaN results, as JAX (and no call that LAPACK would reject or iterate on).
+        if LapackKernels.containsNaN(a, n * n) {
+            vectors.update(repeating: .nan, count: n * n)
+            values.update(repeating: .nan, count: n)
+            return
+        }
         // The row-major lower triangle is the column-major upper one.
         var z = Array(UnsafeBufferPointer(start: a, count: n * n))
         var info = 0
@@ -71,6 +77,12 @@ enum LapackDecompositions {
                                      s: UnsafeMutablePointer<T>, u: UnsafeMutablePointer<T>, vt: UnsafeMutablePointer<T>) {
         let k = Swift.min(m, n), uCols = fullMatrices ? m : k, vtRows = fullMatrices ? n : k
         let jobz = CChar(UInt8(ascii: fullMatrices ? "A" : "S"))
+        if LapackKernels.containsNaN(a, m * n) {   // gesdd rejects NaN input (info -4): NaNs, as JAX
+            s.update(repeating: .nan, count: k)
+            u.update(repeating: .nan, count: m * uCols)
+            vt.update(repeating: .nan, count: vtRows * n)
+            return
+        }
         var copy = Array(UnsafeBufferPointer(start: a, count: m * n))
         var iwork = [Int32](repeating: 0, count: 8 * k)
         var info = 0

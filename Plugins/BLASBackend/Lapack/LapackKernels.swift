@@ -99,6 +99,11 @@ enum LapackKernels {
         }
     }
 
+    /// Whether any of the `count` elements at `a` is NaN.
+    static func containsNaN<T: LapackScalar>(_ a: UnsafePointer<T>, _ count: Int) -> Bool {
+        UnsafeBufferPointer(start: a, count: count).contains { $0.isNaN }
+    }
+
     /// `t[j, i] = a[i, j]` for the row-major `rows`×`cols` `a` (in cache-sized tiles).
     static func transpose<T>(_ a: UnsafePointer<T>, rows: Int, cols: Int, into t: UnsafeMutablePointer<T>) {
         let tile = 32

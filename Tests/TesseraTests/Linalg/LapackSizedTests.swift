@@ -100,6 +100,15 @@ struct LapackSizedTests {
             #expect(Linalg.det(singular).item(Double.self) == 0)
             let (sign, logAbs) = Linalg.slogdet(singular)
             #expect(sign.item(Double.self) == 0 && logAbs.item(Double.self) == -.infinity)
+            if backend == "blas" {
+                // NaN input: NaN factors (as JAX), not a LAPACK argument error.
+                let nanMatrix = Tensor([1, .nan, 2, 3] as [Double], shape: [2, 2]).asType(dtype).to(device)
+                let (w, v) = Linalg.eigh(nanMatrix)
+                let (u, s, vt) = Linalg.svd(nanMatrix, fullMatrices: true)
+                for (x, what) in [(w, "eigh w"), (v, "eigh v"), (u, "svd u"), (s, "svd s"), (vt, "svd vt")] {
+                    #expect(x.doubles.allSatisfy { $0.isNaN }, "\(dtype) \(what) of a NaN matrix: \(x.doubles)")
+                }
+            }
         }
     }
 

@@ -53,6 +53,12 @@ let package = Package(
             dependencies: [.product(name: "Tessera", package: "Tessera")],
             path: "Benchmarks/BLASProfile"
         ),
+        // Convolution and linear algebra on the BLAS backend (peers: linalg_conv_peers.py).
+        .executableTarget(
+            name: "LinalgConvBenchmarks",
+            dependencies: [.product(name: "Tessera", package: "Tessera")],
+            path: "Benchmarks/LinalgConv"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -102,8 +102,14 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
             return [ins[0]]
         case .cond, .whileLoop, .scan, .collective:
             throw TesseraError(.invalidArgument, "opencl: \(printedName(primitive)) reached a backend; the core runs control flow and collectives")
-        case .convGeneralDilated:
-            // im2col on the device (pads and strided slices) plus one grouped dot_general.
+        case .convGeneralDilated(let p):
+            // im2col on the device (pads and strided slices) plus one grouped dot_general; a direct
+            // kernel (Conv/DirectConvKernel) where the patch buffer would be too large.
+            let direct = DirectConvKernel(context: c)
+            if direct.preferred(p, inputTypes[0], inputTypes[1], outType: outputTypes[0]),
+               let out = try direct.run(p, ins[0], inputTypes[0], ins[1], inputTypes[1], outType: outputTypes[0]) {
+                return [out]
+            }
             return try ConvLowering.execute(primitive, inputs: inputs, inputTypes: inputTypes, on: device)
         case .linalg:
             // No device kernels yet: an explicit host round-trip, logged at info level.

@@ -35,6 +35,8 @@ void p##trtrs_(const char *uplo, const char *trans, const char *diag, const blas
                blasint *info, size_t uplo_len, size_t trans_len, size_t diag_len);                \
 void p##geqrf_(const blasint *m, const blasint *n, T *a, const blasint *lda, T *tau, T *work,    \
                const blasint *lwork, blasint *info);                                              \
+void p##orgqr_(const blasint *m, const blasint *n, const blasint *k, T *a, const blasint *lda,     \
+               const T *tau, T *work, const blasint *lwork, blasint *info);                       \
 void p##syevd_(const char *jobz, const char *uplo, const blasint *n, T *a, const blasint *lda,   \
                T *w, T *work, const blasint *lwork, blasint *iwork, const blasint *liwork,        \
                blasint *info, size_t jobz_len, size_t uplo_len);                                  \

@@ -50,9 +50,12 @@ enum EagerEvaluator {
         case .iota, .bitcastConvertType, .reshape, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad, .concatenate, .rev,
              .gather, .scatter, .argReduce, .cumulative, .sort, .threefry2x32, .stopGradient:
             break
-        case .convGeneralDilated, .linalg:
-            // Plain-Swift host implementations on this device's memory (not yet LAPACK / im2col+gemm).
-            break
+        case .convGeneralDilated(let p):
+            // im2col + GEMM for float32/float64 (Conv/ConvIm2col); other dtypes and empty operands on the host path.
+            if ConvIm2col.run(p, x, types, out[0], outTypes[0], queue: queue) { return }
+        case .linalg(let op):
+            // LAPACK for float32/float64 (Lapack/LapackKernels); other dtypes and empty matrices on the host path.
+            if LapackKernels.run(op, x, types, out, outTypes) { return }
         case .cond, .whileLoop, .scan, .collective:
             preconditionFailure("blas: \(printedName(primitive)) reached a backend; the core runs control flow (ControlFlowEvaluation) and collectives (the pmap runtime)")
         }

@@ -99,16 +99,16 @@ public enum HostEvaluation {
                 put(0, b, f)
                 put(1, b, pivots.map(Double.init))
                 put(2, b, perm.map(Double.init))
-            case .qr:
-                let (q, r) = HostLinalg.qr(matrix, m: m, n: n)
+            case .qr(let full):
+                let (q, r) = HostLinalg.qr(matrix, m: m, n: n, fullMatrices: full)
                 put(0, b, q)
                 put(1, b, r)
             case .eigh:
                 let (v, w) = HostLinalg.eigh(matrix, n: n)
                 put(0, b, v)
                 put(1, b, w)
-            case .svd:
-                let (s, u, vt) = HostLinalg.svd(matrix, m: m, n: n)
+            case .svd(let full):
+                let (s, u, vt) = HostLinalg.svd(matrix, m: m, n: n, fullMatrices: full)
                 put(0, b, s)
                 put(1, b, u)
                 put(2, b, vt)

@@ -2,14 +2,14 @@
 /// semantics of the `linalg` primitives, used by the reference backend and by the logged
 /// host round-trip of other backends. Written for clarity, not speed.
 enum HostLinalg {
-    /// Lower Cholesky factor of the `n`×`n` matrix `a` (lower triangle read); NaNs when
-    /// `a` is not positive definite (as JAX).
+    /// Lower Cholesky factor of the `n`×`n` matrix `a` (lower triangle read); NaNs on and
+    /// below the diagonal when `a` is not positive definite (as `jnp.linalg.cholesky`).
     static func cholesky(_ a: [Double], n: Int) -> [Double] {
         var l = [Double](repeating: 0, count: n * n)
         for j in 0..<n {
             var d = a[j * n + j]
             for k in 0..<j { d -= l[j * n + k] * l[j * n + k] }
-            if !(d > 0) { return [Double](repeating: .nan, count: n * n) }
+            if !(d > 0) { return (0..<(n * n)).map { $0 % n <= $0 / n ? .nan : 0 } }
             let ljj = d.squareRoot()
             l[j * n + j] = ljj
             for i in (j + 1)..<Swift.max(j + 1, n) {
@@ -84,13 +84,14 @@ enum HostLinalg {
         return (f, pivots, perm)
     }
 
-    /// Reduced QR of the `m`×`n` matrix `a` by Householder reflections with LAPACK's sign
-    /// convention (`r[i, i] = -sign(x₀)‖x‖`): `q` is `m`×`k`, `r` is `k`×`n`, `k = min(m, n)`.
-    static func qr(_ a: [Double], m: Int, n: Int) -> (q: [Double], r: [Double]) {
-        let k = Swift.min(m, n)
+    /// QR of the `m`×`n` matrix `a` by Householder reflections with LAPACK's sign
+    /// convention (`r[i, i] = -sign(x₀)‖x‖`): reduced `q` `m`×`k`, `r` `k`×`n` (`k = min(m, n)`),
+    /// or with `fullMatrices` `q` `m`×`m`, `r` `m`×`n`.
+    static func qr(_ a: [Double], m: Int, n: Int, fullMatrices: Bool = false) -> (q: [Double], r: [Double]) {
+        let reflections = Swift.min(m, n), k = fullMatrices ? m : reflections
         var r = a
         var reflectors: [[Double]] = []
-        for j in 0..<k {
+        for j in 0..<reflections {
             var v = (j..<m).map { r[$0 * n + j] }
             let alpha = v[0]
             let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -119,7 +120,7 @@ enum HostLinalg {
         // q = H₀ H₁ … applied to the first k columns of the identity.
         var q = [Double](repeating: 0, count: m * k)
         for i in 0..<k { q[i * k + i] = 1 }
-        for j in stride(from: k - 1, through: 0, by: -1) where !reflectors[j].isEmpty {
+        for j in stride(from: reflections - 1, through: 0, by: -1) where !reflectors[j].isEmpty {
             let v = reflectors[j]
             for c in 0..<k {
                 var s = 0.0
@@ -175,13 +176,44 @@ enum HostLinalg {
 
     /// Reduced SVD of the `m`×`n` matrix `a` (one-sided Jacobi): `s` descending, `u` is
     /// `m`×`k`, `vt` is `k`×`n`, `k = min(m, n)`.
-    static func svd(_ a: [Double], m: Int, n: Int) -> (s: [Double], u: [Double], vt: [Double]) {
+    static func svd(_ a: [Double], m: Int, n: Int, fullMatrices: Bool = false) -> (s: [Double], u: [Double], vt: [Double]) {
         if m < n {
             // svd(aᵀ) = v s uᵀ.
             let t = transpose(a, rows: m, cols: n)
-            let (s, u2, vt2) = svd(t, m: n, n: m)
-            return (s, transpose(vt2, rows: m, cols: m), transpose(u2, rows: n, cols: m))
+            let (s, u2, vt2) = svd(t, m: n, n: m, fullMatrices: fullMatrices)
+            let uCols = fullMatrices ? n : m
+            return (s, transpose(vt2, rows: m, cols: m), transpose(u2, rows: n, cols: uCols))
         }
+        let (s, u, vt) = reducedTallSVD(a, m: m, n: n)
+        return (s, fullMatrices ? completedColumns(u, rows: m, cols: n) : u, vt)
+    }
+
+    /// `q` (`rows`×`cols`, orthonormal columns) extended to a square orthogonal matrix by
+    /// Gram-Schmidt on the standard basis vectors.
+    static func completedColumns(_ q: [Double], rows: Int, cols: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: rows * rows)
+        for i in 0..<rows { for j in 0..<cols { out[i * rows + j] = q[i * cols + j] } }
+        var filled = cols, candidate = 0
+        while filled < rows && candidate < rows {
+            var col = (0..<rows).map { $0 == candidate ? 1.0 : 0.0 }
+            candidate += 1
+            for _ in 0..<2 {   // twice, for orthogonality to working precision
+                for j in 0..<filled {
+                    let dot = (0..<rows).reduce(0.0) { $0 + out[$1 * rows + j] * col[$1] }
+                    for i in 0..<rows { col[i] -= dot * out[i * rows + j] }
+                }
+            }
+            let norm = col.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > 1e-8 {
+                for i in 0..<rows { out[i * rows + filled] = col[i] / norm }
+                filled += 1
+            }
+        }
+        return out
+    }
+
+    /// Reduced SVD of an `m`×`n` matrix with `m >= n` (one-sided Jacobi).
+    private static func reducedTallSVD(_ a: [Double], m: Int, n: Int) -> (s: [Double], u: [Double], vt: [Double]) {
         // Orthogonalise the columns of w = a v by rotations (m >= n, k = n).
         var w = a
         var v = [Double](repeating: 0, count: n * n)

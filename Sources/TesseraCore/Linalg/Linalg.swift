@@ -10,7 +10,8 @@ public enum Linalg {
     typealias M = MatrixOps
 
     /// The lower Cholesky factor of symmetric positive-definite matrices (the input is
-    /// symmetrised as `(a + aᵀ) / 2`, as JAX). Not positive definite: NaNs.
+    /// symmetrised as `(a + aᵀ) / 2`, as JAX). Not positive definite: NaNs on and below the
+    /// diagonal, zeros above (as `jnp.linalg.cholesky`).
     public static func cholesky(_ a: Tensor) -> Tensor {
         let a = square(a, "cholesky")
         return Lax.cholesky(symmetrized(a))
@@ -47,7 +48,7 @@ public enum Linalg {
         a = Lax.broadcast(a, to: batch + Array(a.shape.suffix(2)))
         b = Lax.broadcast(b, to: batch + Array(b.shape.suffix(2)))
         let (packed, _, perm) = Lax.lu(a)
-        let pb = M.mm(M.permutationMatrix(perm, a.dtype), b)
+        let pb = M.permuteRows(b, perm)
         let y = Lax.triangularSolve(packed, pb, TriangularSolveOptions(leftSide: true, lower: true, unitDiagonal: true))
         let x = Lax.triangularSolve(packed, y, TriangularSolveOptions(leftSide: true, lower: false))
         return vector ? Lax.reshape(x, Array(x.shape.dropLast())) : x
@@ -77,10 +78,16 @@ public enum Linalg {
         return (sign, logAbs)
     }
 
-    /// The reduced QR decomposition `a = q r` (`q` has orthonormal columns, `r` is upper triangular).
-    public static func qr(_ a: Tensor) -> (q: Tensor, r: Tensor) {
+    /// The QR decomposition `a = q r` (`q` has orthonormal columns, `r` is upper triangular):
+    /// reduced (`q` m×k, `r` k×n, `k = min(m, n)`) as `jnp.linalg.qr(a)`, or with
+    /// `fullMatrices` `q` m×m and `r` m×n, as `jnp.linalg.qr(a, mode="complete")`.
+    ///
+    /// ```swift
+    /// let (q, r) = Linalg.qr(a, fullMatrices: true)   // a: [5, 3] -> q: [5, 5], r: [5, 3]
+    /// ```
+    public static func qr(_ a: Tensor, fullMatrices: Bool = false) -> (q: Tensor, r: Tensor) {
         let a = matrix(a, "qr")
-        let (q, r) = Lax.qr(a)
+        let (q, r) = Lax.qr(a, fullMatrices: fullMatrices)
         return (q, r)
     }
 
@@ -92,11 +99,16 @@ public enum Linalg {
         return (w, v)
     }
 
-    /// The reduced singular value decomposition `a = u diag(s) vt`, `s` descending, as
-    /// `jnp.linalg.svd(a, full_matrices=False)`.
-    public static func svd(_ a: Tensor) -> (u: Tensor, s: Tensor, vt: Tensor) {
+    /// The singular value decomposition `a = u diag(s) vt`, `s` descending: reduced (`u` m×k,
+    /// `vt` k×n, `k = min(m, n)`) as `jnp.linalg.svd(a, full_matrices=False)`, or with
+    /// `fullMatrices` square `u` m×m and `vt` n×n, as `jnp.linalg.svd(a)` (JAX's default).
+    ///
+    /// ```swift
+    /// let (u, s, vt) = Linalg.svd(a, fullMatrices: true)   // a: [5, 3] -> u: [5, 5], s: [3], vt: [3, 3]
+    /// ```
+    public static func svd(_ a: Tensor, fullMatrices: Bool = false) -> (u: Tensor, s: Tensor, vt: Tensor) {
         let a = matrix(a, "svd")
-        let (s, u, vt) = Lax.svd(a)
+        let (s, u, vt) = Lax.svd(a, fullMatrices: fullMatrices)
         return (u, s, vt)
     }
 

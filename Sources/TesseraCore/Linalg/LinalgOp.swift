@@ -21,17 +21,22 @@ public struct TriangularSolveOptions: Hashable, Sendable {
 /// The linear-algebra primitives (`Primitive.linalg`). Each works on the trailing two
 /// axes of its operands; leading axes are batch axes (equal in all operands).
 ///
-/// Outputs: `cholesky(a)` -> lower `l`; `triangularSolve(a, b)` -> `x`;
+/// Outputs: `cholesky(a)` -> lower `l` (zeros above the diagonal; NaNs on and below it when
+/// `a` is not positive definite, which is `jnp.linalg.cholesky`'s result: JAX's primitive
+/// gives all NaNs and its API keeps the lower triangle); `triangularSolve(a, b)` -> `x`;
 /// `lu(a)` (square) -> `(lu, pivots int32[..., n], permutation int32[..., n])` with
-/// `a[permutation] = l u`; `qr(a)` -> reduced `(q, r)`; `eigh(a)` -> `(v, w)`, eigenvalues
-/// ascending, from the lower triangle; `svd(a)` -> reduced `(s, u, vt)`, `s` descending.
+/// `a[permutation] = l u`; `qr(a)` -> `(q, r)`; `eigh(a)` -> `(v, w)`, eigenvalues
+/// ascending, from the lower triangle; `svd(a)` -> `(s, u, vt)`, `s` descending.
+///
+/// `qr` and `svd` give reduced factors (`k = min(m, n)`: `q` m×k, `r` k×n; `u` m×k, `vt` k×n)
+/// unless `fullMatrices` (`q` m×m, `r` m×n; `u` m×m, `vt` n×n), as JAX's `full_matrices`.
 public enum LinalgOp: Hashable, Sendable {
     case cholesky
     case triangularSolve(TriangularSolveOptions)
     case lu
-    case qr
+    case qr(fullMatrices: Bool)
     case eigh
-    case svd
+    case svd(fullMatrices: Bool)
 
     /// The printed primitive name, as JAX's.
     public var primitiveName: String {
@@ -53,9 +58,9 @@ public enum LinalgOp: Hashable, Sendable {
         case .triangularSolve(let o):
             return [("conjugate_a", "False"), ("left_side", b(o.leftSide)), ("lower", b(o.lower)),
                     ("transpose_a", b(o.transposeA)), ("unit_diagonal", b(o.unitDiagonal))]
-        case .qr: return [("full_matrices", "False")]
+        case .qr(let full): return [("full_matrices", b(full))]
         case .eigh: return [("lower", "True"), ("sort_eigenvalues", "True")]
-        case .svd: return [("compute_uv", "True"), ("full_matrices", "False")]
+        case .svd(let full): return [("compute_uv", "True"), ("full_matrices", b(full))]
         }
     }
 }
@@ -91,15 +96,16 @@ enum LinalgShapes {
         case .lu:
             square()
             return [ShapedType(a.shape, dtype), ShapedType(batch + [n], .int32), ShapedType(batch + [n], .int32)]
-        case .qr:
-            let k = Swift.min(m, n)
+        case .qr(let full):
+            let k = full ? m : Swift.min(m, n)
             return [ShapedType(batch + [m, k], dtype), ShapedType(batch + [k, n], dtype)]
         case .eigh:
             square()
             return [ShapedType(a.shape, dtype), ShapedType(batch + [n], dtype)]
-        case .svd:
+        case .svd(let full):
             let k = Swift.min(m, n)
-            return [ShapedType(batch + [k], dtype), ShapedType(batch + [m, k], dtype), ShapedType(batch + [k, n], dtype)]
+            return [ShapedType(batch + [k], dtype), ShapedType(batch + [m, full ? m : k], dtype),
+                    ShapedType(batch + [full ? n : k, n], dtype)]
         }
     }
 }

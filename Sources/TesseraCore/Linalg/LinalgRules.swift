@@ -85,16 +85,18 @@ enum LinalgRules {
             let packed = outputs[0], perm = outputs[2]
             let l = Lax.binary(.add, M.tril(packed, -1), M.eye(packed.shape, packed.dtype))
             let u = M.triu(packed)
-            let x = M.mm(M.permutationMatrix(perm, t.dtype), t)
+            let x = M.permuteRows(t, perm)
             let la = Lax.triangularSolve(packed, x, TriangularSolveOptions(leftSide: true, lower: true, unitDiagonal: true))
             let lau = Lax.triangularSolve(packed, la, TriangularSolveOptions(leftSide: false, lower: false))
             let lDot = M.mm(l, M.tril(lau, -1)), uDot = M.mm(M.triu(lau), u)
             return [Lax.binary(.add, lDot, uDot), nil, nil]
 
-        case .qr:
+        case .qr(let full):
             guard let t = ts[0] else { return [nil, nil] }
             let m = a.shape[a.rank - 2], n = a.shape[a.rank - 1]
             if m < n { usageError("qr: derivatives are implemented only for matrices with rows >= columns, got shape \(shapeString(a.shape))") }
+            // As JAX: the complete factorisation of a non-square matrix has no unique derivative.
+            if full && m != n { usageError("qr: derivatives of fullMatrices: true are implemented only for square matrices (as JAX), got shape \(shapeString(a.shape)); use fullMatrices: false") }
             let q = outputs[0], r = outputs[1]
             let dxRinv = Lax.triangularSolve(r, t, TriangularSolveOptions(leftSide: false, lower: false))
             let qtDxRinv = M.mm(M.mT(q), dxRinv)
@@ -113,8 +115,11 @@ enum LinalgRules {
             let projected = M.mm(M.mm(M.mT(v), lowerSymmetric(t)), v)
             return [M.mm(v, Lax.binary(.mul, f, projected)), M.diagonal(projected)]
 
-        case .svd:
+        case .svd(let full):
             guard let t = ts[0] else { return [nil, nil, nil] }
+            if full && a.shape[a.rank - 2] != a.shape[a.rank - 1] {
+                usageError("svd: derivatives of fullMatrices: true are implemented only for square matrices (JAX has none), got shape \(shapeString(a.shape)); use fullMatrices: false")
+            }
             return svdTangents(a: a, s: outputs[0], u: outputs[1], vt: outputs[2], t: t)
         }
     }

@@ -10,9 +10,9 @@ extension Lax {
         let r = bind(.linalg(.lu), [a])
         return (r[0], r[1], r[2])
     }
-    /// Reduced `qr(a)` -> `(q, r)`.
-    public static func qr(_ a: Tensor) -> (q: Tensor, r: Tensor) {
-        let r = bind(.linalg(.qr), [a])
+    /// `qr(a)` -> `(q, r)`: reduced (`q` m×k, `r` k×n, `k = min(m, n)`) or with `fullMatrices` `q` m×m, `r` m×n.
+    public static func qr(_ a: Tensor, fullMatrices: Bool = false) -> (q: Tensor, r: Tensor) {
+        let r = bind(.linalg(.qr(fullMatrices: fullMatrices)), [a])
         return (r[0], r[1])
     }
     /// `eigh(a)` -> `(v, w)` of symmetric matrices (lower triangle read), `w` ascending.
@@ -20,9 +20,9 @@ extension Lax {
         let r = bind(.linalg(.eigh), [a])
         return (r[0], r[1])
     }
-    /// Reduced `svd(a)` -> `(s, u, vt)`, `s` descending.
-    public static func svd(_ a: Tensor) -> (s: Tensor, u: Tensor, vt: Tensor) {
-        let r = bind(.linalg(.svd), [a])
+    /// `svd(a)` -> `(s, u, vt)`, `s` descending: reduced (`u` m×k, `vt` k×n) or with `fullMatrices` `u` m×m, `vt` n×n.
+    public static func svd(_ a: Tensor, fullMatrices: Bool = false) -> (s: Tensor, u: Tensor, vt: Tensor) {
+        let r = bind(.linalg(.svd(fullMatrices: fullMatrices)), [a])
         return (r[0], r[1], r[2])
     }
 }
@@ -97,6 +97,16 @@ enum MatrixOps {
         let cols = Lax.iota(.int32, shape: shape, dimension: perm.rank)
         let p = Lax.broadcastInDim(perm, shape: shape, dims: Array(0..<perm.rank))
         return Lax.convert(Lax.compare(.eq, p, cols), to: dtype)
+    }
+
+    /// `b[..., perm[..., i], :]`: the rows of matrices `b` (`[..., n, k]`) in the order `perm`
+    /// (`[..., n]`, the same leading axes), as one gather (O(n k), not a permutation matmul).
+    static func permuteRows(_ b: Tensor, _ perm: Tensor) -> Tensor {
+        let nb = b.rank - 2, k = b.shape[b.rank - 1], batch = Array(0..<nb)
+        let indices = Lax.expandDims(Lax.convert(perm, to: .int32), axis: perm.rank)
+        let dn = GatherDimensionNumbers(offsetDims: [nb + 1], collapsedSliceDims: [nb], startIndexMap: [nb],
+                                        operandBatchingDims: batch, startIndicesBatchingDims: batch)
+        return Lax.gather(b, indices, dn, sliceSizes: [Int](repeating: 1, count: nb + 1) + [k])
     }
 
     /// `x + y`, treating nil as zero.

@@ -3,7 +3,8 @@ import Testing
 @testable import Tessera
 @testable import TesseraCore
 
-/// Finite-difference gradient checks (float64) and vmap-equals-loop for Linalg.
+/// Finite-difference gradient checks (float64) and vmap-equals-loop for Linalg, on every
+/// backend (each test runs with that backend's device as the default device).
 @Suite("Linalg: gradients and vmap")
 struct LinalgDerivativeTests {
     /// A well-conditioned general matrix and a symmetric positive-definite one.
@@ -17,8 +18,13 @@ struct LinalgDerivativeTests {
         return matmul(a, a.T) + Tensor.eye(n, dtype: .float64) * Tensor(Double(n))
     }
 
-    @Test("cholesky, solve, inv, det, slogdet, triangularSolve")
-    func basicGradients() {
+    @Test("cholesky, solve, inv, det, slogdet, triangularSolve", arguments: TestDevices.backendNames)
+    func basicGradients(_ backend: String) {
+        guard let device = TestDevices.device(backend), device.supports(.float64) else { return }
+        Device.withDefault(device) { basicGradientsBody() }
+    }
+
+    private func basicGradientsBody() {
         let a = Self.general(4, seed: 1), s = Self.spd(4, seed: 2)
         var rng = TestRandom(seed: 3)
         let b = rng.tensor([4, 2])
@@ -40,8 +46,13 @@ struct LinalgDerivativeTests {
         GradientCheck.check("lu", inputs: [a]) { let (_, l, u) = Linalg.lu($0[0]); return l + u }
     }
 
-    @Test("second order: the gradient of log|det| is inv(a)ᵀ, and it differentiates again (float64)")
-    func secondOrder() {
+    @Test("second order: the gradient of log|det| is inv(a)ᵀ, and it differentiates again (float64)", arguments: TestDevices.backendNames)
+    func secondOrder(_ backend: String) {
+        guard let device = TestDevices.device(backend), device.supports(.float64) else { return }
+        Device.withDefault(device) { secondOrderBody() }
+    }
+
+    private func secondOrderBody() {
         let a = Self.general(3, seed: 41), s = Self.spd(3, seed: 42)
         let g = grad({ (m: Tensor) in Linalg.slogdet(m).logAbsDet })(a)
         expectClose(g.doubles, Linalg.inv(a).T.doubles, rtol: 1e-10, atol: 1e-10, "grad log|det| = inv(a)ᵀ")
@@ -50,8 +61,13 @@ struct LinalgDerivativeTests {
         GradientCheck.check("grad of eigenvalues", inputs: [s]) { grad({ (m: Tensor) in (Linalg.eigh(m).eigenvalues * Tensor([1, 2, 3] as [Double])).sum() })($0[0]) }
     }
 
-    @Test("gradients of eigenvalue and singular-value sums stay finite for repeated values")
-    func repeatedValues() {
+    @Test("gradients of eigenvalue and singular-value sums stay finite for repeated values", arguments: TestDevices.backendNames)
+    func repeatedValues(_ backend: String) {
+        guard let device = TestDevices.device(backend), device.supports(.float64) else { return }
+        Device.withDefault(device) { repeatedValuesBody() }
+    }
+
+    private func repeatedValuesBody() {
         let eye = Tensor.eye(3, dtype: .float64)
         let g = grad({ (m: Tensor) in Linalg.eigvalsh(m).sum() })(eye)
         expectClose(g.doubles, eye.doubles, rtol: 1e-12, atol: 1e-12, "d trace / da = I")
@@ -59,8 +75,13 @@ struct LinalgDerivativeTests {
         expectClose(gs.doubles, eye.doubles, rtol: 1e-12, atol: 1e-12, "d nuclear norm / da = u vᵀ = I")
     }
 
-    @Test("qr, eigh, svd (sign-invariant functions of the factors)")
-    func decompositionGradients() {
+    @Test("qr, eigh, svd (sign-invariant functions of the factors)", arguments: TestDevices.backendNames)
+    func decompositionGradients(_ backend: String) {
+        guard let device = TestDevices.device(backend), device.supports(.float64) else { return }
+        Device.withDefault(device) { decompositionGradientsBody() }
+    }
+
+    private func decompositionGradientsBody() {
         var rng = TestRandom(seed: 5)
         let tall = rng.tensor([5, 3], -1, 1), square = rng.tensor([3, 3], -1, 1), wide = rng.tensor([3, 4], -1, 1)
         GradientCheck.check("qr q", inputs: [tall]) { Linalg.qr($0[0]).q }
@@ -76,12 +97,26 @@ struct LinalgDerivativeTests {
                 return concatenate(parts.map { $0.reshaped([$0.count]) }, axis: 0)
             }
         }
+        // Full matrices of a square matrix are the reduced ones, with the same derivatives.
+        GradientCheck.check("qr full (square) q r", inputs: [square]) {
+            let (q, r) = Linalg.qr($0[0], fullMatrices: true)
+            return concatenate([q.reshaped([9]), r.reshaped([9])], axis: 0)
+        }
+        GradientCheck.check("svd full (square) u s vt", inputs: [square]) {
+            let (u, s, vt) = Linalg.svd($0[0], fullMatrices: true)
+            return matmul(u * s.reshaped([1, 3]), vt) + matmul(u, u.T)
+        }
         GradientCheck.check("norm 2 and nuc", inputs: [tall]) { Linalg.norm($0[0], ord: .p(2)) + Linalg.norm($0[0], ord: .nuc) }
         GradientCheck.check("fro norm", inputs: [tall]) { Linalg.norm($0[0]) }
     }
 
-    @Test("vmap over a batch of matrices equals the loop (and the primitives' own batch axes)")
-    func vmapEqualsLoop() {
+    @Test("vmap over a batch of matrices equals the loop (and the primitives' own batch axes)", arguments: TestDevices.backendNames)
+    func vmapEqualsLoop(_ backend: String) {
+        guard let device = TestDevices.device(backend), device.supports(.float64) else { return }
+        Device.withDefault(device) { vmapEqualsLoopBody() }
+    }
+
+    private func vmapEqualsLoopBody() {
         let mats = stack((0..<3).map { Self.spd(3, seed: UInt64(10 + $0)) })
         var rng = TestRandom(seed: 4)
         let rhs = rng.tensor([3, 3, 2])

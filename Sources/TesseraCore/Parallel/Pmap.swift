@@ -5,9 +5,15 @@ import Synchronization
 /// devices; collectives (`psum`, `pmean`, `allGather`, ...) over `axisName` combine values
 /// across them. The result's leading axis is the device axis.
 ///
-/// The function is traced once per input signature, its program is split at the
-/// collectives and each segment compiled for every device. With `devices: Device.all`
-/// the devices may belong to several backends.
+/// The function is traced once per input signature and device list, its program is split
+/// at the collectives and each segment compiled for every device; the devices run their
+/// segments concurrently. With `devices: Device.all` the devices may belong to several
+/// backends: collectives combine values on a device within each backend and through the
+/// host across backends. Collectives may sit inside `cond`, `whileLoop`, `forLoop` and
+/// `scan` bodies; the devices then step through the control flow together and must agree
+/// on branches and loop exits (derive the predicate from a collective such as `pmax`).
+/// pmap is the outermost transformation: `pmap(grad(f))`, `pmap(vmap(f))`, not `jit(pmap(f))`.
+/// More CPU devices: `TESSERA_CPU_DEVICES=4` or `Tessera.configure(cpuDevices: 4)`.
 /// ```swift
 /// let total = pmap({ x in psum(x, axisName: "i") }, axisName: "i")(xs)   // xs: [nDevices, ...]
 /// ```

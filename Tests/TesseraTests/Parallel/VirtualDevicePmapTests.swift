@@ -33,6 +33,18 @@ struct VirtualDevicePmapTests {
         for d in blas where d.capabilities.computeUnits != threads {
             failures.append("\(d.id) has \(d.capabilities.computeUnits ?? 0) threads, expected \(threads)")
         }
+        // Between virtual devices a tensor moves without a host copy: the buffer is shared,
+        // so collectives among them combine on a device.
+        if n >= 2 {
+            let x = Tensor([1, 2, 3] as [Float]).to(blas[0])
+            let y = x.to(blas[n - 1])
+            if let a = x.base as? DeviceArray, let b = y.base as? DeviceArray {
+                if a.buffer !== b.buffer { failures.append("moving blas:0 -> \(blas[n - 1].id) copied the buffer") }
+                if b.device !== blas[n - 1] { failures.append("the moved tensor is on \(b.device.id)") }
+            } else {
+                failures.append("moved tensors are not device arrays")
+            }
+        }
         // pmap without a device list spans every device of the default backend.
         let f: @Sendable (Tensor) -> Tensor = { x in x * 3 + 1 }
         failures += PmapChecks.compare(pmap(f)(PmapChecks.rows(n, 2)), vmap(f)(PmapChecks.rows(n, 2)), "pmap over default devices")

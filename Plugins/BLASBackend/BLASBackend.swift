@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import Synchronization
 import ReferenceBackend
 import TesseraCore
 
@@ -8,8 +9,10 @@ import TesseraCore
 ///
 /// `TESSERA_CPU_DEVICES=N` splits the CPU into `N` virtual devices (`blas:0` ...), each
 /// with its own queue and `cores / N` threads (at least one); the default is one device
-/// using every core. Execution is asynchronous, as on every backend, except that small
-/// operations whose inputs are ready run at once on the caller's thread (no hand-off).
+/// using every core (`configureVirtualDevices` and `Tessera.configure(cpuDevices:)` do the
+/// same from code). Moving a tensor between virtual devices shares its buffer. Execution
+/// is asynchronous, as on every backend, except that small operations whose inputs are
+/// ready run at once on the caller's thread (no hand-off).
 ///
 /// ```swift
 /// let x = Tensor([1, 2, 3] as [Float], shape: [3], on: BLASBackend.shared.devices[0])
@@ -23,24 +26,71 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     public let name = "blas"
     /// Available when OpenBLAS is linked (always, for a build that has this module).
     public let availability = BackendAvailability.available
-    /// The virtual CPU devices.
-    public private(set) var devices: [Device] = []
-    private var queues: [BLASQueue] = []
+    /// The virtual CPU devices, made on first use (from `configureVirtualDevices`, else
+    /// `TESSERA_CPU_DEVICES`, else one device) and fixed from then on.
+    public var devices: [Device] { split.devices }
+    private let splitState = Mutex<VirtualSplit?>(nil)
     /// The host buffer cache shared by the devices.
     package let pool: BufferPool
 
-    /// A backend with `deviceCount` virtual devices (default: `TESSERA_CPU_DEVICES`, else 1).
-    /// Use `shared`; other instances are for tests and are not registered.
+    /// The devices and their queues, made once.
+    private final class VirtualSplit: Sendable {
+        let devices: [Device]
+        let queues: [BLASQueue]
+        init(devices: [Device], queues: [BLASQueue]) {
+            self.devices = devices
+            self.queues = queues
+        }
+    }
+
+    /// A backend with `deviceCount` virtual devices (default: decided on first use, see
+    /// `devices`). Use `shared`; other instances are for tests and are not registered.
     package init(deviceCount: Int? = nil) {
-        let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let env = ProcessInfo.processInfo.environment["TESSERA_CPU_DEVICES"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let count = Swift.max(1, deviceCount ?? env ?? 1)
-        let threads = Swift.max(1, cores / count)
         let memory = BLASBackend.hostMemoryBytes()
         pool = BufferPool(label: "blas", limitBytes: Swift.min((memory ?? 8 << 30) / 4, 16 << 30))
+        if let deviceCount { splitState.withLock { $0 = makeSplit(count: Swift.max(1, deviceCount)) } }
+    }
+
+    /// Splits the CPU into `count` virtual devices, as `TESSERA_CPU_DEVICES=count` does
+    /// (`Tessera.configure(cpuDevices:)` calls this). The split is fixed once the devices
+    /// have been used, so call it at program start; asking again for the same count is harmless.
+    ///
+    /// ```swift
+    /// try BLASBackend.shared.configureVirtualDevices(4)   // blas:0 ... blas:3
+    /// ```
+    public func configureVirtualDevices(_ count: Int) throws {
+        if count < 1 {
+            throw TesseraError(.invalidArgument, "blas: the number of virtual CPU devices must be at least 1, got \(count)")
+        }
+        try splitState.withLock { s in
+            if let s {
+                if s.devices.count == count { return }
+                throw TesseraError(.configuration, "blas: the CPU is already split into \(s.devices.count) virtual device(s), which tensors or Device.all/Device.default have used; configure \(count) device(s) before any other Tessera call (Tessera.configure(cpuDevices: \(count)) at program start) or set TESSERA_CPU_DEVICES=\(count)")
+            }
+            s = makeSplit(count: count)
+        }
+    }
+
+    /// The split, made on first use from `TESSERA_CPU_DEVICES` (else one device).
+    private var split: VirtualSplit {
+        splitState.withLock { s in
+            if let s { return s }
+            let env = ProcessInfo.processInfo.environment["TESSERA_CPU_DEVICES"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let made = makeSplit(count: Swift.max(1, env ?? 1))
+            s = made
+            return made
+        }
+    }
+
+    /// `count` devices, each with its own queue and `cores / count` threads (at least one).
+    private func makeSplit(count: Int) -> VirtualSplit {
+        let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let threads = Swift.max(1, cores / count)
+        let memory = BLASBackend.hostMemoryBytes()
         openblas_set_num_threads(Int32(threads))
         let cpu = BLASBackend.cpuModel()
         let config = openblas_get_config().map { String(cString: $0) } ?? "OpenBLAS"
+        var devices: [Device] = [], queues: [BLASQueue] = []
         for i in 0..<count {
             let caps = DeviceCapabilities(dtypes: Set(DType.allCases), maxBufferBytes: memory ?? Int.max, memoryBytes: memory,
                                           computeUnits: threads,
@@ -49,6 +99,7 @@ public final class BLASBackend: Backend, @unchecked Sendable {
                                   kind: .cpu, capabilities: caps))
             queues.append(BLASQueue(label: "blas:\(i)", threadCount: threads))
         }
+        return VirtualSplit(devices: devices, queues: queues)
     }
 
     /// Frees every cached host buffer (buffers in use are unaffected); returns the bytes released.
@@ -63,7 +114,7 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     public var poolStatistics: BufferPoolStatistics { pool.statistics }
 
     /// The queue of one of this backend's devices.
-    package func queue(for device: Device) -> BLASQueue { queues[device.index] }
+    package func queue(for device: Device) -> BLASQueue { split.queues[device.index] }
 
     /// A ready buffer holding a copy of `bytes`.
     public func upload(_ bytes: UnsafeRawBufferPointer, type: ShapedType, to device: Device) throws -> any DeviceBuffer {
@@ -83,6 +134,14 @@ public final class BLASBackend: Backend, @unchecked Sendable {
             throw TesseraError(.invalidArgument, "blas: download of \(type) into \(destination.count) bytes from a buffer of \(b.byteCount) bytes")
         }
         if type.byteCount > 0 { destination.baseAddress!.copyMemory(from: b.storage, byteCount: type.byteCount) }
+    }
+
+    /// Between two virtual devices: the same buffer, at once. The devices share host memory
+    /// and a buffer is never written after its work completes; an operation on the
+    /// destination waits for it as for any input.
+    public func copy(_ buffer: any DeviceBuffer, type: ShapedType, from source: Device,
+                     to destination: Device) throws -> (any DeviceBuffer)? {
+        try Self.blasBuffer(buffer)
     }
 
     /// Waits for the work producing `buffer`; rethrows its error.
@@ -107,7 +166,7 @@ public final class BLASBackend: Backend, @unchecked Sendable {
         let ins = try inputs.map(Self.blasBuffer)
         try PrimitiveEvaluator.validate(primitive, inputTypes: inputTypes, outputTypes: outputTypes)
         if let alias = PrimitiveEvaluator.aliasedInput(primitive) { return [ins[alias]] }
-        let queue = queues[device.index]
+        let queue = split.queues[device.index]
         let work = Swift.max(outputTypes.first?.count ?? 0, inputTypes.first?.count ?? 0)
         let inline = work <= EagerEvaluator.smallCount && !primitive.isDotGeneral && ins.allSatisfy(\.isReady)
         let outs = try outputTypes.map { try BLASBuffer(byteCount: $0.byteCount, pool: pool, ready: inline) }
@@ -129,7 +188,7 @@ public final class BLASBackend: Backend, @unchecked Sendable {
 
     /// Waits for all work queued on `device`.
     public func synchronize(_ device: Device) throws {
-        queues[device.index].drain()
+        split.queues[device.index].drain()
     }
 
     /// Lowers a fused kernel to a block-wise vector program (`BlockProgram`).
@@ -151,7 +210,7 @@ public final class BLASBackend: Backend, @unchecked Sendable {
         for (b, t) in zip(ins, k.inputs) where b.byteCount < t.byteCount {
             throw TesseraError(.invalidArgument, "blas: \(k.name): an input buffer of \(b.byteCount) bytes is smaller than \(t)")
         }
-        let queue = queues[device.index]
+        let queue = split.queues[device.index]
         let inline = k.pointCount <= EagerEvaluator.smallCount && ins.allSatisfy(\.isReady)
         let outs = try k.outputs.map { try BLASBuffer(byteCount: $0.byteCount, pool: pool, ready: inline) }
         let job: @Sendable () -> Void = {

@@ -24,13 +24,18 @@ public enum Tessera {
         manager.register(VulkanBackend.shared)
     }
 
-    /// Chooses the backends to use in priority order, as `TESSERA_BACKEND` does.
-    /// Throws a `TesseraError` listing the available backends when none of them works.
+    /// Chooses the backends to use in priority order, as `TESSERA_BACKEND` does, and how
+    /// many virtual devices the BLAS CPU backend has, as `TESSERA_CPU_DEVICES` does (JAX's
+    /// `jax_num_cpu_devices`). Call it at program start: the CPU split is fixed once the
+    /// BLAS devices have been used. Throws a `TesseraError` listing the available backends
+    /// when none of them works, or saying why the split cannot change.
     ///
     /// ```swift
     /// try Tessera.configure(backends: ["vulkan", "blas"])
+    /// try Tessera.configure(backends: ["blas"], cpuDevices: 4)   // pmap over blas:0 ... blas:3
     /// ```
-    public static func configure(backends: [String]) throws {
-        try DeviceManager.shared.configure(backends: backends)
+    public static func configure(backends: [String]? = nil, cpuDevices: Int? = nil) throws {
+        if let cpuDevices { try BLASBackend.shared.configureVirtualDevices(cpuDevices) }
+        if let backends { try DeviceManager.shared.configure(backends: backends) }
     }
 }

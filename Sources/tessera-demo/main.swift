@@ -85,3 +85,16 @@ print("pmap(x -> psum(x)) =", pmap({ (s: Tensor) in psum(s, axisName: "i") }, ax
 let signals = Tensor((0..<(n * 5)).map { Float($0 % 4) }, shape: [n, 5])
 let kernels = Tensor((0..<(n * 2)).map { _ in Float(0.5) }, shape: [n, 2])
 print("pmap(convolve)(signals, kernels) =\n\(pmap({ (s: Tensor, k: Tensor) in convolve(s, k) })(signals, kernels))")
+
+// Every device of every backend at once (TESSERA_CPU_DEVICES=2, or
+// Tessera.configure(cpuDevices: 2) at program start, splits the CPU into two BLAS devices).
+let everywhere = Device.all
+section("pmap over every device of every backend: \(everywhere.map(\.id).joined(separator: ", "))")
+let m = everywhere.count
+let parts = Tensor.arange(m * 4).asType(.float32).reshaped([m, 4])
+let spread = pmap({ (s: Tensor) -> [Tensor] in
+    [s * s, psum(s.sum(), axisName: "i"), allGather(axisIndex(axisName: "i"), axisName: "i")]
+}, devices: everywhere)(parts)
+for (d, dev) in everywhere.enumerated() {
+    print("\(dev.id.padding(toLength: 12, withPad: " ", startingAt: 0)) x*x = \(spread[0][d])   psum(x.sum()) = \(spread[1][d])   allGather(axisIndex) = \(spread[2][d])")
+}

@@ -5,9 +5,15 @@ import Synchronization
 /// devices; collectives (`psum`, `pmean`, `allGather`, ...) over `axisName` combine values
 /// across them. The result's leading axis is the device axis.
 ///
-/// The function is traced once per input signature, its program is split at the
-/// collectives and each segment compiled for every device. With `devices: Device.all`
-/// the devices may belong to several backends.
+/// The function is traced once per input signature and device list, its program is split
+/// at the collectives and each segment compiled for every device; the devices run their
+/// segments concurrently. With `devices: Device.all` the devices may belong to several
+/// backends: collectives combine values on a device within each backend and through the
+/// host across backends. Collectives may sit inside `cond`, `whileLoop`, `forLoop` and
+/// `scan` bodies; the devices then step through the control flow together and must agree
+/// on branches and loop exits (derive the predicate from a collective such as `pmax`).
+/// pmap is the outermost transformation: `pmap(grad(f))`, `pmap(vmap(f))`, not `jit(pmap(f))`.
+/// More CPU devices: `TESSERA_CPU_DEVICES=4` or `Tessera.configure(cpuDevices: 4)`.
 /// ```swift
 /// let total = pmap({ x in psum(x, axisName: "i") }, axisName: "i")(xs)   // xs: [nDevices, ...]
 /// ```
@@ -50,7 +56,13 @@ final class PmapEngine: Sendable {
     let name: String
     let axisName: String
     let requestedDevices: [Device]?
-    private let cache = Mutex<[[ShapedType]: PmapProgram]>([:])
+    private let cache = Mutex<[ProgramKey: PmapProgram]>([:])
+
+    /// A program is traced per argument signature and device list.
+    private struct ProgramKey: Hashable {
+        var types: [ShapedType]
+        var devices: [Device]
+    }
 
     init(name: String, axisName: String, devices: [Device]?) {
         self.name = name
@@ -70,7 +82,7 @@ final class PmapEngine: Sendable {
     /// Splits the argument leaves over the devices, runs the program, stacks the results.
     func call<R: TensorTree>(_ args: [[Tensor]], _ body: ([[Tensor]]) -> R) -> R {
         if !TraceStack.current.traces.isEmpty || args.joined().contains(where: { $0.base is Tracer }) {
-            usageError("pmap(\(name)) was called inside another transformation (jit, grad or vmap); apply those inside the pmapped function instead: pmap(jit(f)), pmap(grad(f))")
+            usageError("pmap(\(name)) was called inside another transformation (jit, grad or vmap), which traces one program for one device; pmap is supported only as the outermost transformation. Apply the others inside it instead: pmap(grad(f)), pmap(vmap(f)); pmap already compiles the per-device program as jit would, so pmap(f) needs no jit around it")
         }
         let devices = self.devices
         let n = devices.count
@@ -81,7 +93,8 @@ final class PmapEngine: Sendable {
         }
         let perDeviceTypes = flat.map { ShapedType(Array($0.shape.dropFirst()), $0.dtype, weak: $0.isWeaklyTyped) }
         let program = cache.withLock { cache -> PmapProgram in
-            if let p = cache[perDeviceTypes] { return p }
+            let key = ProgramKey(types: perDeviceTypes, devices: devices)
+            if let p = cache[key] { return p }
             TesseraLog.logger.info("pmap(\(name)): tracing for \(perDeviceTypes) over \(n) device(s)")
             var template: R?
             let closed = NamedAxes.with(name: axisName, size: n) {
@@ -98,7 +111,7 @@ final class PmapEngine: Sendable {
                 }
             }
             let p = PmapProgram(closed: closed, devices: devices, name: name, outputTemplate: template!)
-            cache[perDeviceTypes] = p
+            cache[key] = p
             return p
         }
         let perDevice: [[Tensor]] = devices.enumerated().map { d, device in

@@ -1,37 +1,66 @@
 import Foundation
 
-/// A pmapped function traced once for one input signature: the per-device jaxpr split at
-/// its collectives into compiled segments, one executable per segment and device.
+/// A pmapped function traced once for one input signature: its per-device jaxpr as a
+/// `PmapPlan`, and the structure of its result.
 final class PmapProgram: @unchecked Sendable {
-    /// A step of the program: a compiled segment or a collective between segments.
-    enum Step {
-        case compute(inVars: [JaxprVar], outVars: [JaxprVar], executables: [Executable])
-        case collective(JaxprEquation)
-    }
-
-    let closed: ClosedJaxpr
-    let devices: [Device]
-    let steps: [Step]
+    let plan: PmapPlan
     /// The traced output tree (its tensors are dead tracers; only its structure is used).
     let outputTemplate: Any
 
     init(closed: ClosedJaxpr, devices: [Device], name: String, outputTemplate: Any) {
-        self.closed = closed
-        self.devices = devices
+        plan = PmapPlan(closed, devices: devices, name: name)
         self.outputTemplate = outputTemplate
-        steps = PmapProgram.plan(closed.jaxpr, devices: devices, name: name)
     }
 
-    /// Splits the top-level equations at collectives; each run of other equations becomes
-    /// a jaxpr whose inputs are the variables it reads from earlier steps and whose outputs
+    /// Runs the program on per-device arguments (`args[d]` already on device `d`); each
+    /// device's results stay on it.
+    func run(_ args: [[Tensor]]) -> [[Tensor]] {
+        plan.run(args).enumerated().map { d, outs in outs.map { $0.to(plan.devices[d]) } }
+    }
+}
+
+/// One jaxpr of a pmapped function (the top level, or the body of a cond, whileLoop or
+/// scan that holds a collective), split at its collectives into compiled segments.
+///
+/// Every device runs the same steps in lockstep: a compute step enqueues a compiled
+/// segment on every device (they run concurrently), a collective step combines the
+/// devices' values (`CollectiveExecution`), and a control-flow step whose body holds a
+/// collective is driven from the host with the devices in lockstep (`PmapLockstep`).
+final class PmapPlan: @unchecked Sendable {
+    enum Step {
+        /// A run of equations without collectives, compiled once per device.
+        case compute(inVars: [JaxprVar], outVars: [JaxprVar], executables: [Executable])
+        /// `psum`, `allGather`, ...: combines values across the devices.
+        case collective(JaxprEquation)
+        /// A cond, whileLoop or scan with a collective inside, and a plan per sub-jaxpr
+        /// (cond: one per branch; whileLoop: cond and body; scan: body).
+        case controlFlow(JaxprEquation, [PmapPlan])
+    }
+
+    let closed: ClosedJaxpr
+    let devices: [Device]
+    let name: String
+    private(set) var steps: [Step] = []
+
+    init(_ closed: ClosedJaxpr, devices: [Device], name: String) {
+        self.closed = closed
+        self.devices = devices
+        self.name = name
+        steps = plan(closed.jaxpr)
+    }
+
+    /// Whether `eq` must run as its own step: a collective, or control flow holding one.
+    private static func isLockstep(_ eq: JaxprEquation) -> Bool {
+        eq.primitive.isCollective || containsCollective(eq.primitive)
+    }
+
+    /// Splits the equations at lockstep equations; each run of other equations becomes a
+    /// jaxpr whose inputs are the variables it reads from earlier steps and whose outputs
     /// are the variables later steps (or the results) read.
-    private static func plan(_ jaxpr: Jaxpr, devices: [Device], name: String) -> [Step] {
-        for eq in jaxpr.equations where !eq.primitive.isCollective && containsCollective(eq.primitive) {
-            usageError("pmap(\(name)): a collective inside \(printedName(eq.primitive)) is not supported yet; call psum/pmean/allGather outside cond, whileLoop and scan bodies")
-        }
+    private func plan(_ jaxpr: Jaxpr) -> [Step] {
         var groups: [[JaxprEquation]] = [[]]
         for eq in jaxpr.equations {
-            if eq.primitive.isCollective {
+            if Self.isLockstep(eq) {
                 groups.append([eq])
                 groups.append([])
             } else {
@@ -53,8 +82,8 @@ final class PmapProgram: @unchecked Sendable {
         }
         var steps: [Step] = []
         for (g, eqs) in groups.enumerated() where !eqs.isEmpty {
-            if eqs.count == 1 && eqs[0].primitive.isCollective {
-                steps.append(.collective(eqs[0]))
+            if eqs.count == 1 && Self.isLockstep(eqs[0]) {
+                steps.append(lockstepStep(eqs[0]))
                 continue
             }
             var defined = Set<JaxprVar>(), inVars: [JaxprVar] = [], seen = Set<JaxprVar>()
@@ -74,9 +103,26 @@ final class PmapProgram: @unchecked Sendable {
         return steps
     }
 
-    private static func containsCollective(_ p: Primitive) -> Bool {
+    /// The step of a collective, or of control flow with a collective inside.
+    private func lockstepStep(_ eq: JaxprEquation) -> Step {
+        func sub(_ c: ClosedJaxpr) -> PmapPlan { PmapPlan(c, devices: devices, name: name) }
+        switch eq.primitive {
+        case .collective: return .collective(eq)
+        case .cond(let branches): return .controlFlow(eq, branches.map(sub))
+        case .whileLoop(let cond, let body, _, _): return .controlFlow(eq, [sub(cond), sub(body)])
+        case .scan(let body, _, _, _, _): return .controlFlow(eq, [sub(body)])
+        case .unary, .binary, .compare, .select, .convertElementType, .bitcastConvertType, .iota,
+             .broadcastInDim, .reshape, .transpose, .slice, .dynamicSlice, .dynamicUpdateSlice, .pad,
+             .concatenate, .rev, .gather, .scatter, .reduce, .argReduce, .cumulative, .sort, .dotGeneral,
+             .threefry2x32, .stopGradient, .convGeneralDilated, .linalg:
+            preconditionFailure("pmap: \(printedName(eq.primitive)) holds no collective")
+        }
+    }
+
+    /// Whether `p` is, or holds in a sub-jaxpr, a collective.
+    static func containsCollective(_ p: Primitive) -> Bool {
         func inJaxpr(_ c: ClosedJaxpr) -> Bool {
-            c.jaxpr.equations.contains { $0.primitive.isCollective || containsCollective($0.primitive) }
+            c.jaxpr.equations.contains { containsCollective($0.primitive) }
         }
         switch p {
         case .cond(let branches): return branches.contains(where: inJaxpr)
@@ -92,7 +138,8 @@ final class PmapProgram: @unchecked Sendable {
         }
     }
 
-    /// Runs the program on per-device arguments (`args[d]` already on `devices[d]`).
+    /// Runs the jaxpr on per-device arguments (`args[d]` on device `d`, one per parameter)
+    /// and returns each device's results.
     func run(_ args: [[Tensor]]) -> [[Tensor]] {
         let jaxpr = closed.jaxpr
         var envs: [[JaxprVar: Tensor]] = devices.map { _ in [:] }
@@ -117,39 +164,17 @@ final class PmapProgram: @unchecked Sendable {
                 }
             case .collective(let eq):
                 guard case .collective(let op, _, _) = eq.primitive else { continue }
-                let values = devices.indices.map { d in eq.inputs.map { read($0, d) } }
-                let results = CollectiveExecution.run(op, values.map { $0.first }, outType: eq.outputs[0].type, devices: devices)
+                let values = devices.indices.map { d in eq.inputs.first.map { read($0, d) } }
+                let results = CollectiveExecution.run(op, values, outType: eq.outputs[0].type, devices: devices)
                 for d in devices.indices { envs[d][eq.outputs[0]] = results[d] }
+            case .controlFlow(let eq, let plans):
+                let ins = devices.indices.map { d in eq.inputs.map { read($0, d) } }
+                let outs = PmapLockstep.run(eq.primitive, plans, ins, devices: devices, name: name)
+                for d in devices.indices {
+                    for (v, t) in zip(eq.outputs, outs[d]) { envs[d][v] = t }
+                }
             }
         }
-        return devices.indices.map { d in jaxpr.outputs.map { read($0, d).to(devices[d]) } }
-    }
-}
-
-/// Carries out collectives between devices: values are brought to the first device,
-/// combined there, and the result is sent to every device (through the host when the
-/// devices belong to different backends).
-enum CollectiveExecution {
-    static func run(_ op: CollectiveOp, _ values: [Tensor?], outType: ShapedType, devices: [Device]) -> [Tensor] {
-        let root = devices[0]
-        func gathered() -> [Tensor] { values.map { $0!.to(root) } }
-        func broadcast(_ t: Tensor) -> [Tensor] { devices.map { t.to($0) } }
-        switch op {
-        case .psum, .pmax, .pmin:
-            let combine: BinaryOp = op == .psum ? .add : (op == .pmax ? .max : .min)
-            let g = gathered()
-            return broadcast(g.dropFirst().reduce(g[0]) { Lax.binary(combine, $0, $1) })
-        case .allGather(let axis):
-            return broadcast(Lax.stack(gathered(), axis: axis))
-        case .ppermute(let pairs):
-            return devices.enumerated().map { d, device in
-                if let p = pairs.first(where: { $0.target == d }) { return values[p.source]!.to(device) }
-                return Tensor(bytes: [UInt8](repeating: 0, count: outType.byteCount), type: outType.strong, on: device)
-            }
-        case .axisIndex:
-            return devices.enumerated().map { d, device in
-                Tensor([Int32(d)], shape: [], dtype: .int32, on: device)
-            }
-        }
+        return devices.indices.map { d in jaxpr.outputs.map { read($0, d) } }
     }
 }

@@ -88,6 +88,12 @@ public protocol Backend: AnyObject, Sendable {
     /// system; buffers in use are unaffected. Returns the bytes released.
     @discardableResult
     func clearCache(on device: Device) -> Int
+    /// Moves `buffer` from `source` to `destination` (both devices of this backend) without
+    /// a host round trip, returning at once as `execute` does; nil when the backend has no
+    /// such path, and the core then copies through the host. `x.to(device)` and pmap's
+    /// collectives use it.
+    func copy(_ buffer: any DeviceBuffer, type: ShapedType, from source: Device,
+              to destination: Device) throws -> (any DeviceBuffer)?
 }
 
 extension Backend {
@@ -95,6 +101,9 @@ extension Backend {
     public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {
         throw TesseraError(.unsupported, "\(name) does not compile fused kernels")
     }
+    /// Default: no device-to-device path (copies go through the host).
+    public func copy(_ buffer: any DeviceBuffer, type: ShapedType, from source: Device,
+                     to destination: Device) throws -> (any DeviceBuffer)? { nil }
     /// Default: nothing is cached.
     @discardableResult
     public func clearCache(on device: Device) -> Int { 0 }

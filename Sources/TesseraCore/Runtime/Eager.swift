@@ -81,11 +81,16 @@ public enum Eager {
     }
 }
 
-/// Moves device arrays between devices (through the host).
+/// Moves device arrays between devices: by the backend's own path between two of its
+/// devices when it has one, else through the host.
 public enum Transfer {
     /// A copy of `array` on `device`.
     public static func copy(_ array: DeviceArray, to device: Device) throws -> DeviceArray {
         if array.device === device { return array }
+        if array.device.backend === device.backend,
+           let moved = try device.backend.copy(array.buffer, type: array.type, from: array.device, to: device) {
+            return DeviceArray(type: array.type, device: device, buffer: moved)
+        }
         var bytes = [UInt8](repeating: 0, count: array.type.byteCount)
         try bytes.withUnsafeMutableBytes { try array.device.backend.download(array.buffer, type: array.type, into: $0) }
         let buf = try bytes.withUnsafeBytes { try device.backend.upload($0, type: array.type, to: device) }

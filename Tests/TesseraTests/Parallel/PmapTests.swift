@@ -13,9 +13,7 @@ struct PmapTests {
         return lists
     }
 
-    func rows(_ n: Int, _ m: Int) -> Tensor {
-        Tensor((0..<(n * m)).map { Float($0) * 0.5 - 1 }, shape: [n, m])
-    }
+    func rows(_ n: Int, _ m: Int) -> Tensor { PmapChecks.rows(n, m) }
 
     @Test func defaultDevicesEqualVmap() {
         let n = Device.default.backend.devices.count
@@ -26,68 +24,29 @@ struct PmapTests {
 
     @Test func everyDeviceListEqualsVmap() {
         for devices in Self.deviceLists {
-            let xs = rows(devices.count, 3)
-            let f: @Sendable (Tensor) -> Tensor = { x in exp(x) * x - 1 }
-            let y = pmap(f, devices: devices)(xs)
-            #expect(y.shape == [devices.count, 3])
-            expectClose(y.doubles, vmap(f)(xs).doubles, rtol: 1e-5, atol: 1e-6, "\(devices.map(\.id))")
+            let failures = PmapChecks.vmapAgreement(devices)
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
         }
     }
 
     @Test func collectivesMatchTheirDefinitions() {
         for devices in Self.deviceLists {
-            let n = devices.count
-            let xs = rows(n, 3)
-            let host = xs.asArray(Float.self)
-            func col(_ j: Int) -> [Float] { (0..<n).map { host[$0 * 3 + j] } }
-            let sums = (0..<3).map { col($0).reduce(0, +) }
-            let psums = pmap({ x in psum(x, axisName: "i") }, devices: devices)(xs)
-            #expect(psums.asArray(Float.self) == Array([[Float]](repeating: sums, count: n).joined()))
-            let means = pmap({ x in pmean(x, axisName: "i") }, devices: devices)(xs)
-            expectClose(means.doubles, Array([[Double]](repeating: sums.map { Double($0) / Double(n) }, count: n).joined()))
-            let maxes = pmap({ x in pmax(x, axisName: "i") }, devices: devices)(xs)
-            #expect(maxes.asArray(Float.self) == Array([[Float]](repeating: (0..<3).map { col($0).max()! }, count: n).joined()))
-            let mins = pmap({ x in pmin(x, axisName: "i") }, devices: devices)(xs)
-            #expect(mins.asArray(Float.self) == Array([[Float]](repeating: (0..<3).map { col($0).min()! }, count: n).joined()))
-            let gathered = pmap({ x in allGather(x, axisName: "i") }, devices: devices)(xs)
-            #expect(gathered.shape == [n, n, 3])
-            #expect(gathered.asArray(Float.self) == Array([[Float]](repeating: host, count: n).joined()))
-            let indexOf: @Sendable (Tensor) -> Tensor = { x in
-                let i: Tensor = axisIndex(axisName: "i").asType(.float32)
-                return i + x.sum() * 0
-            }
-            let index = pmap(indexOf, devices: devices)(xs)
-            #expect(index.asArray(Float.self) == (0..<n).map { Float($0) })
-            // A ring shift: device d receives device d-1's value.
-            let shifted = pmap({ x in ppermute(x, axisName: "i", pairs: (0..<n).map { ($0, ($0 + 1) % n) }) },
-                               devices: devices)(xs)
-            var expected: [Float] = []
-            for d in 0..<n {
-                let source: Int = (d + n - 1) % n
-                expected += host[(source * 3)..<(source * 3 + 3)]
-            }
-            #expect(shifted.asArray(Float.self) == expected)
+            let failures = PmapChecks.collectives(devices)
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
         }
     }
 
     @Test func dataParallelGradientEqualsFullBatchGradient() {
         for devices in Self.deviceLists {
-            let n = devices.count
-            let w = Tensor([0.5, -0.25, 1.0] as [Float])
-            let x = rows(n * 2, 3), y = Tensor((0..<(n * 2)).map { Float($0 % 3) - 1 })
-            @Sendable func loss(_ w: Tensor, _ x: Tensor, _ y: Tensor) -> Tensor {
-                let r = matmul(x, w) - y
-                return (r * r).mean()
-            }
-            let full = grad(loss)(w, x, y)
-            let step = pmap({ (xb: Tensor, yb: Tensor) -> Tensor in
-                pmean(grad(loss)(w, xb, yb), axisName: "i")
-            }, devices: devices)
-            let g = step(x.reshaped([n, 2, 3]), y.reshaped([n, 2]))
-            #expect(g.shape == [n, 3])
-            for d in 0..<n {
-                expectClose(g[d].doubles, full.doubles, rtol: 1e-5, atol: 1e-6, "device \(d) of \(devices.map(\.id))")
-            }
+            let failures = PmapChecks.dataParallelGradient(devices)
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        }
+    }
+
+    @Test func collectivesInsideControlFlow() {
+        for devices in Self.deviceLists {
+            let failures = PmapChecks.controlFlowCollectives(devices)
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
         }
     }
 
@@ -129,6 +88,40 @@ struct PmapTests {
         } .map { result in
             let text = String(decoding: result.standardErrorContent, as: UTF8.self)
             #expect(text.contains("psum: unbound axis name 'j'"))
+        }
+    }
+
+    @Test func devicesDisagreeingOnABranchWithACollectiveStop() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let devices = [TestDevices.reference, TestDevices.reference]
+            let f: @Sendable (Tensor) -> Tensor = { x in
+                cond(x.sum() .> Tensor(Float(0)), { v in psum(v, axisName: "i") }, { v in v }, x)
+            }
+            _ = pmap(f, devices: devices)(Tensor([-1, 1] as [Float], shape: [2, 1]))
+        } .map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("the devices disagree on the branch of cond (device 0 (reference:0): branch 0, device 1 (reference:0): branch 1)"), "\(text)")
+            #expect(text.contains("pmax(x, axisName:)"))
+        }
+    }
+
+    @Test func pmapInsideJitStops() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let inner = pmap({ (x: Tensor) in x * 2 }, devices: [TestDevices.reference])
+            _ = jit({ (x: Tensor) in inner(x) })(Tensor([1, 2] as [Float], shape: [1, 2]))
+        } .map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("pmap(f) was called inside another transformation (jit, grad or vmap)"), "\(text)")
+            #expect(text.contains("pmap(grad(f))"))
+        }
+    }
+
+    @Test func emptyDeviceListStops() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = pmap({ (x: Tensor) in x }, devices: [])(Tensor([1] as [Float], shape: [1, 1]))
+        } .map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("pmap(f): the device list is empty"), "\(text)")
         }
     }
 }

@@ -28,10 +28,13 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     private var queues: [BLASQueue] = []
     /// The host buffer cache shared by the devices.
     package let pool: BufferPool
+    /// Native code for fused kernels (`TESSERA_BLAS_NATIVE`, see `NativeMode`).
+    package let native: NativeCompiler
 
     /// A backend with `deviceCount` virtual devices (default: `TESSERA_CPU_DEVICES`, else 1).
     /// Use `shared`; other instances are for tests and are not registered.
-    package init(deviceCount: Int? = nil) {
+    package init(deviceCount: Int? = nil, native: NativeCompiler? = nil) {
+        self.native = native ?? NativeCompiler.fromEnvironment()
         let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
         let env = ProcessInfo.processInfo.environment["TESSERA_CPU_DEVICES"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let count = Swift.max(1, deviceCount ?? env ?? 1)
@@ -132,15 +135,20 @@ public final class BLASBackend: Backend, @unchecked Sendable {
         queues[device.index].drain()
     }
 
-    /// Lowers a fused kernel to a block-wise vector program (`BlockProgram`).
+    /// Lowers a fused kernel to a block-wise vector program (`BlockProgram`), which runs
+    /// at once, and starts its native compilation to C (`NativeCompiler`; tiered: the native
+    /// code replaces the block program when the C compiler has built it).
     public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {
-        try BlockProgram(kernel: kernel)
+        let fused = FusedKernel(kernel: kernel, program: try BlockProgram(kernel: kernel))
+        native.attach(fused)
+        return fused
     }
 
     /// Allocates the outputs and enqueues the kernel on the device's queue (or runs it at
-    /// once when it is small and its inputs are ready).
+    /// once when it is small and its inputs are ready): native code when it is ready, else
+    /// the block program.
     public func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer] {
-        guard let program = kernel as? BlockProgram else {
+        guard let program = kernel as? FusedKernel else {
             throw TesseraError(.invalidArgument, "blas: \(kernel.kernel.name) was compiled by another backend; compile it with the blas backend")
         }
         let k = program.kernel

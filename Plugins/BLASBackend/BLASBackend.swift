@@ -62,6 +62,15 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     @discardableResult
     public func clearCache(on device: Device) -> Int { pool.clear() }
 
+    /// Waits until the native code of every fused kernel compiled so far is ready (or has
+    /// failed to build): afterwards those kernels run natively. For benchmarks and tests;
+    /// programs need not call it (kernels run on the block program until then).
+    ///
+    /// ```swift
+    /// fast(x).blockUntilReady(); BLASBackend.shared.waitForNativeKernels()
+    /// ```
+    public func waitForNativeKernels() { native.drain() }
+
     /// The buffer pool's counters (cached and live bytes, reuses, fresh allocations).
     public var poolStatistics: BufferPoolStatistics { pool.statistics }
 
@@ -139,7 +148,7 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     /// at once, and starts its native compilation to C (`NativeCompiler`; tiered: the native
     /// code replaces the block program when the C compiler has built it).
     public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {
-        let fused = FusedKernel(kernel: kernel, program: try BlockProgram(kernel: kernel))
+        let fused = try FusedKernel(kernel: kernel, program: try BlockProgram(kernel: kernel))
         native.attach(fused)
         return fused
     }

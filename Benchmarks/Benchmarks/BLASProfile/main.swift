@@ -1,6 +1,7 @@
 // A plain executable for profiling the BLAS backend's jit path under `perf` or
 // `valgrind --tool=callgrind`: `swift build -c release --product BLASProfile` then
 // `perf record .build/release/BLASProfile 10000000 20`.
+import BLASBackend
 import Foundation
 import Tessera
 
@@ -24,6 +25,8 @@ if arguments.count > 3 && arguments[3] == "eager" {
 let fast = jit(poly)
 let x = Lax.binary(.mul, Lax.iota(dtype, shape: [n]), Lax.full(1 / Double(n), shape: [n], dtype: dtype)).to(device)
 x.blockUntilReady()
+fast(x).blockUntilReady()
+BLASBackend.shared.waitForNativeKernels()   // profile the native kernel (TESSERA_BLAS_NATIVE=0: the block program)
 fast(x).blockUntilReady()
 var times: [Double] = []
 for _ in 0..<repeats {

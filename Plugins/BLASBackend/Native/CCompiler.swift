@@ -18,6 +18,9 @@ package struct CCompiler: Sendable {
     package let version: String
     /// The flags every kernel is compiled with (part of the disk cache key).
     package let flags: [String]
+    /// The host CPU's model and feature flags (part of the disk cache key: `-march=native`
+    /// objects must not load on another CPU sharing the cache directory).
+    package let host: String
 
     /// The default flags.
     package static let defaultFlags = ["-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno", "-fPIC", "-shared", "-std=gnu11", "-w"]
@@ -29,6 +32,19 @@ package struct CCompiler: Sendable {
         self.path = path
         version = out.output.split(separator: "\n").first.map(String.init) ?? path
         self.flags = flags
+        host = CCompiler.hostCPU()
+    }
+
+    /// `model name` and `flags` of the first CPU in /proc/cpuinfo.
+    static func hostCPU() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
+        var model = "", features = ""
+        for line in text.split(separator: "\n") {
+            if model.isEmpty && line.hasPrefix("model name") { model = String(line) }
+            if features.isEmpty && line.hasPrefix("flags") { features = String(line) }
+            if !model.isEmpty && !features.isEmpty { break }
+        }
+        return model + "\n" + features
     }
 
     /// The first working compiler in the search order (see the type's documentation).

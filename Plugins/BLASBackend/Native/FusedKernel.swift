@@ -17,9 +17,13 @@ final class FusedKernel: CompiledKernel, @unchecked Sendable {
     private let settled = DispatchGroup()
     private var pending = false
 
-    init(kernel: Kernel, program: BlockProgram) {
+    /// The reduction's layout, identity and merge (shared with the block program).
+    private let reduction: BlockReduction?
+
+    init(kernel: Kernel, program: BlockProgram) throws {
         self.kernel = kernel
         self.program = program
+        reduction = try kernel.reduction.map { try BlockReduction($0, kernel: kernel) }
     }
 
     /// The native function, once it is ready.
@@ -64,8 +68,12 @@ final class FusedKernel: CompiledKernel, @unchecked Sendable {
             return
         }
         let total = kernel.pointCount
-        guard total > 0 else { return }
         let ins: [UnsafeRawPointer?] = inputs
+        if let reduction {
+            ins.withUnsafeBufferPointer { runReduction(native.reduction, reduction, $0.baseAddress, output: outputs[0], total: total, queue: queue) }
+            return
+        }
+        guard total > 0 else { return }
         let outs: [UnsafeMutableRawPointer?] = outputs
         ins.withUnsafeBufferPointer { i in
             outs.withUnsafeBufferPointer { o in
@@ -78,5 +86,39 @@ final class FusedKernel: CompiledKernel, @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// A reduction: threads own disjoint output rows (trailing reductions with enough
+    /// outputs) or accumulate into their own partial outputs, merged at the end.
+    private func runReduction(_ f: NativeFunction.ReductionEntry, _ r: BlockReduction, _ ins: UnsafePointer<UnsafeRawPointer?>?,
+                              output: UnsafeMutableRawPointer, total: Int, queue: BLASQueue) {
+        r.initialise(output, count: r.outputCount)
+        guard total > 0 else { return }
+        let parts = queue.parts(for: total, grain: 32768)
+        if parts > 1, case .trailing(let reduced) = r.layout, r.outputCount >= parts {
+            let perPart = (r.outputCount + parts - 1) / parts
+            queue.parallel(parts: parts) { part in
+                let lower = part * perPart * reduced, upper = Swift.min(total, (part + 1) * perPart * reduced)
+                if lower < upper { f(ins, output, lower, upper) }
+            }
+            return
+        }
+        let useParts = r.outputCount * parts <= Swift.max(total, 1 << 16) ? parts : 1
+        if useParts == 1 {
+            f(ins, output, 0, total)
+            return
+        }
+        let bytes = r.outputCount * r.dtype.byteSize
+        let stride = (bytes + 63) & ~63
+        let partials = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, stride * useParts), alignment: 64)
+        defer { partials.deallocate() }
+        let perPart = (total + useParts - 1) / useParts
+        queue.parallel(parts: useParts) { part in
+            let acc = partials + part * stride
+            r.initialise(acc, count: r.outputCount)
+            let lower = part * perPart, upper = Swift.min(total, lower + perPart)
+            if lower < upper { f(ins, acc, lower, upper) }
+        }
+        for part in 0..<useParts { r.merge(partials + part * stride, into: output) }
     }
 }

@@ -9,7 +9,8 @@ import TesseraCore
 /// Tiered by default (`NativeMode`): a kernel runs on the block interpreter from its first
 /// call while one background thread compiles, so a jit's trace and compile stay cheap.
 /// Without a compiler fused kernels run interpreted (logged once at info); kernels the C
-/// renderer does not handle (reductions) stay interpreted too. `TESSERA_LOG=info` logs
+/// renderer does not handle (reductions with epilogues or a wider accumulator) stay
+/// interpreted too. `TESSERA_LOG=info` logs
 /// each compile and swap, `debug` adds the C source.
 package final class NativeCompiler: @unchecked Sendable {
     /// When kernels get native code.
@@ -56,10 +57,6 @@ package final class NativeCompiler: @unchecked Sendable {
             if first { log.info("blas: no C compiler found (TESSERA_CC, clang, cc, gcc): fused kernels run interpreted on the block program") }
             return
         }
-        if k.reduction != nil {
-            log.debug("blas: \(k.name) is a reduction: it runs interpreted on the block program")
-            return
-        }
         fused.beginNative()
         if mode == .sync {
             compile(fused)
@@ -68,6 +65,9 @@ package final class NativeCompiler: @unchecked Sendable {
             background.async { self.compile(fused) }
         }
     }
+
+    /// Waits until every background compilation started so far has finished.
+    package func drain() { background.sync {} }
 
     /// Renders, compiles (or finds in the cache) and swaps in the native function.
     private func compile(_ fused: FusedKernel) {

@@ -3,18 +3,26 @@ import TesseraCore
 
 /// A compiled host kernel: the function over a point range of a loaded shared object.
 ///
-/// `entry(inputs, outputs, start, end)` computes points `start ..< end` (see
-/// `HostKernelRenderer`). Shared objects stay loaded for the life of the process.
+/// Pointwise kernels: `entry(inputs, outputs, start, end)` computes points `start ..< end`;
+/// reductions: `reduction(inputs, accumulators, start, end)` combines them into the
+/// accumulators (see `HostKernelRenderer`). Shared objects stay loaded for the life of the
+/// process.
 package struct NativeFunction: @unchecked Sendable {
-    /// The C signature.
+    /// The C signature of a pointwise kernel.
     package typealias Entry = @convention(c) (UnsafePointer<UnsafeRawPointer?>?, UnsafePointer<UnsafeMutableRawPointer?>?, Int, Int) -> Void
-    /// The entry point.
-    package let entry: Entry
+    /// The C signature of a reduction.
+    package typealias ReductionEntry = @convention(c) (UnsafePointer<UnsafeRawPointer?>?, UnsafeMutableRawPointer?, Int, Int) -> Void
+    /// The function's address.
+    let symbol: UnsafeMutableRawPointer
+    /// As a pointwise kernel.
+    package var entry: Entry { unsafeBitCast(symbol, to: Entry.self) }
+    /// As a reduction.
+    package var reduction: ReductionEntry { unsafeBitCast(symbol, to: ReductionEntry.self) }
 }
 
 /// Compiled kernels in memory (by source, for the process) and on disk (`TESSERA_CACHE_DIR`,
 /// default `~/.cache/tessera/blas`, `off` disables) as shared objects named by a hash of
-/// the source, the compiler's version and the flags.
+/// the source, the compiler's version, the flags and the host CPU.
 ///
 /// Each `<key>.so` has a `<key>.sum` beside it holding its length and checksum, written
 /// after the object is complete; an object that is missing, truncated, corrupted or
@@ -52,6 +60,7 @@ package final class NativeKernelCache: @unchecked Sendable {
     /// The disk cache key of `source` with this cache's compiler.
     package func key(source: String) -> String {
         let text = source + "\u{0}" + (compiler?.version ?? "") + "\u{0}" + (compiler?.flags.joined(separator: " ") ?? "")
+            + "\u{0}" + (compiler?.host ?? "")
         let bytes = Array(text.utf8)
         return String(format: "%016llx%016llx", Self.fnv1a(bytes, seed: 0xcbf2_9ce4_8422_2325),
                       Self.fnv1a(bytes.reversed(), seed: 0x8422_2325_cbf2_9ce4))
@@ -130,7 +139,7 @@ package final class NativeKernelCache: @unchecked Sendable {
         guard let symbol = dlsym(handle, entry) else {
             throw TesseraError(.execution, "blas: the compiled kernel \(object.path) has no function \(entry)")
         }
-        return NativeFunction(entry: unsafeBitCast(symbol, to: NativeFunction.Entry.self))
+        return NativeFunction(symbol: symbol)
     }
 
     /// 64-bit FNV-1a.

@@ -23,13 +23,13 @@ enum BLASTest {
 
     /// Runs `kernel` on BLAS and on the reference backend and expects equal outputs
     /// (within `rtol` for float sums whose order differs). BLAS runs twice: on the shared
-    /// device (block program) and on `nativeDevice`, where every pointwise kernel must run
+    /// device (block program) and on `nativeDevice`, where every kernel must run
     /// as compiled C.
     static func expectMatchesReference(_ kernel: Kernel, _ inputs: [Tensor], rtol: Double = 0,
                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let reference = try run(kernel, inputs, on: TestDevices.reference)
         for target in [device, nativeDevice] {
-            if target === nativeDevice, kernel.reduction == nil {
+            if target === nativeDevice {
                 let compiled = try target.backend.compile(kernel, on: target)
                 #expect((compiled as? FusedKernel)?.isNative == true, "\(kernel.name) did not compile to native code", sourceLocation: sourceLocation)
             }

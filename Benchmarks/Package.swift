@@ -45,6 +45,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/BLAS",
+            exclude: ["RESULTS.md"],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         // The jit path alone, for perf/callgrind.

@@ -12,7 +12,7 @@ import Tessera
 /// runs in the background. Run:
 /// `swift package --package-path Benchmarks benchmark --target BLASBenchmarks`.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock], warmupIterations: 2,
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock], timeUnits: .microseconds, warmupIterations: 2,
                                            maxDuration: .seconds(4), maxIterations: 200)
     guard let device = DeviceManager.shared.device(backend: "blas") else { return }
     let cores = device.capabilities.computeUnits ?? 1
@@ -95,13 +95,13 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let small = Tensor([Float](repeating: 1.5, count: 100), shape: [100], dtype: .float32, on: device)
-    Benchmark("eager add 100 f32 [blas]", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("eager add 100 f32 [blas]", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(small + small) }
         (small + small).blockUntilReady()
     }
     let one = Tensor([Float(2)], shape: [1], dtype: .float32, on: device)
     fast(one).blockUntilReady()
-    Benchmark("jit poly call 1 element [blas]", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("jit poly call 1 element [blas]", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(fast(one)) }
         fast(one).blockUntilReady()
     }

@@ -121,6 +121,38 @@ struct BLASNativeTests {
         try BLASTest.expectMatchesReference(k, [x, col])
     }
 
+    /// `x * x - c` where an fma would keep the product's low bits (2^-24) and separate
+    /// rounding gives 0: the native code must not contract (`-ffp-contract=off`).
+    @Test func noFusedMultiplyAdd() throws {
+        let n = 4096
+        let x = Tensor([Float](repeating: 1 + 0x1p-12, count: n), shape: [n], dtype: .float32, on: BLASTest.device)
+        let body: [KernelInstruction] = [
+            .init(.load(input: 0, map: Self.contiguous([n])), .float32),
+            .init(.binary(.mul, 0, 0), .float32),
+            .init(.literal(ScalarLiteral(.float(1 + 0x1p-11), dtype: .float32)), .float32),
+            .init(.binary(.sub, 1, 2), .float32),
+        ]
+        let k = Self.kernel("no_fma", inputs: [x.type], shape: [n], body: body, stored: [3])
+        try BLASTest.expectMatchesReference(k, [x])
+        #expect(try BLASTest.run(k, [x], on: BLASTest.nativeDevice)[0].asArray(Float.self).allSatisfy { $0 == 0 })
+    }
+
+    /// The C loop shapes: one flat loop for contiguous and uniform loads, rows of the last
+    /// dimension (coordinates once per row) for strided ones, a register accumulator for
+    /// a reduced last dimension.
+    @Test func renderedLoops() throws {
+        let flat = try HostKernelRenderer().render(BLASKernelTests.polynomial(1000, .float32)).source
+        #expect(flat.contains("for (long p = tz_start; p < tz_end; p++) {"))
+        #expect(!flat.contains("tz_row"))
+        let shape = [40, 30]
+        let rows = Kernel(name: "sum_rows", inputs: [ShapedType([30, 40], .float32)], outputs: [ShapedType([40], .float32)], indexSpace: shape,
+                          body: [.init(.load(input: 0, map: KernelIndexMap(offset: 0, strides: [1, 40])), .float32)], stores: [],
+                          reduction: KernelReduction(op: .sum, axes: [1], value: 0, accumulatorDType: .float32))
+        let source = try HostKernelRenderer().render(rows).source
+        #expect(source.contains("const long tz_row = tz_p / 30;"))
+        #expect(source.contains("float tz_a = acc[(0 + 1 * i0)];"))
+    }
+
     /// Tiered mode: the first run is interpreted while the C compiler works in the
     /// background; once it is done the same compiled kernel runs natively, with equal results.
     @Test func tieredModeSwapsNativeCodeIn() throws {

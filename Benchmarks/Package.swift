@@ -51,7 +51,7 @@ let package = Package(
         // The jit path alone, for perf/callgrind.
         .executableTarget(
             name: "BLASProfile",
-            dependencies: [.product(name: "Tessera", package: "Tessera")],
+            dependencies: ["BLASPeers", .product(name: "Tessera", package: "Tessera")],
             path: "Benchmarks/BLASProfile"
         ),
     ],

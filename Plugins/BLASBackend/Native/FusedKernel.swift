@@ -61,7 +61,8 @@ final class FusedKernel: CompiledKernel, @unchecked Sendable {
     }
 
     /// Runs the kernel on host storage using up to `queue.threadCount` threads: the native
-    /// function on one contiguous range of points per thread, else the block program.
+    /// function on chunks of contiguous points that the threads take in turn, else the
+    /// block program.
     func run(inputs: [UnsafeRawPointer], outputs: [UnsafeMutableRawPointer], queue: BLASQueue) {
         guard let native else {
             program.run(inputs: inputs, outputs: outputs, queue: queue)
@@ -77,12 +78,12 @@ final class FusedKernel: CompiledKernel, @unchecked Sendable {
         let outs: [UnsafeMutableRawPointer?] = outputs
         ins.withUnsafeBufferPointer { i in
             outs.withUnsafeBufferPointer { o in
+                // About 8 chunks per thread, taken dynamically; multiples of 64 points, so
+                // threads never share a cache line of an output.
                 let parts = queue.parts(for: total, grain: 32768)
-                // Ranges rounded to 64 points: threads never share a cache line of an output.
-                let perPart = ((total + parts - 1) / parts + 63) & ~63
-                queue.parallel(parts: parts) { part in
-                    let lower = part * perPart, upper = Swift.min(total, lower + perPart)
-                    if lower < upper { native.entry(i.baseAddress, o.baseAddress, lower, upper) }
+                let chunk = Swift.max(16384, (total / (parts * 8) + 63) & ~63)
+                queue.parallelChunks(total: total, chunk: chunk, parts: parts) { range in
+                    native.entry(i.baseAddress, o.baseAddress, range.lowerBound, range.upperBound)
                 }
             }
         }

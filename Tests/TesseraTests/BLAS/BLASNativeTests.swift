@@ -153,6 +153,20 @@ struct BLASNativeTests {
         #expect(source.contains("float tz_a = acc[(0 + 1 * i0)];"))
     }
 
+    /// The dynamic chunking native kernels run under covers every point exactly once.
+    @Test func chunksCoverEveryPointOnce() {
+        let queue = BLASQueue(label: "chunks-test", threadCount: 4)
+        for (total, chunk, parts) in [(0, 10, 4), (1, 10, 4), (100, 7, 4), (100_000, 1000, 3), (5000, 64, 1)] {
+            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: Swift.max(total, 1))
+            counts.initialize(repeating: 0)
+            defer { counts.deallocate() }
+            queue.parallelChunks(total: total, chunk: chunk, parts: parts) { range in
+                for i in range { counts[i] += 1 }
+            }
+            #expect(counts.prefix(total).allSatisfy { $0 == 1 }, "total \(total), chunk \(chunk), parts \(parts)")
+        }
+    }
+
     /// Tiered mode: the first run is interpreted while the C compiler works in the
     /// background; once it is done the same compiled kernel runs natively, with equal results.
     @Test func tieredModeSwapsNativeCodeIn() throws {

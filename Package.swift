@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "BLASBackend",
-            dependencies: ["TesseraCore", "COpenBLAS", "ReferenceBackend"],
+            dependencies: ["TesseraCore", "COpenBLAS", "ReferenceBackend", "KernelSource"],
             path: "Plugins/BLASBackend"
         ),
         .target(name: "KernelSource", dependencies: ["TesseraCore"], path: "Plugins/KernelSource"),

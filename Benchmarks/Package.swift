@@ -45,12 +45,13 @@ let package = Package(
                 .product(name: "Benchmark", package: "package-benchmark"),
             ],
             path: "Benchmarks/BLAS",
+            exclude: ["RESULTS.md"],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         // The jit path alone, for perf/callgrind.
         .executableTarget(
             name: "BLASProfile",
-            dependencies: [.product(name: "Tessera", package: "Tessera")],
+            dependencies: ["BLASPeers", .product(name: "Tessera", package: "Tessera")],
             path: "Benchmarks/BLASProfile"
         ),
         // Convolution and linear algebra on the BLAS backend (peers: linalg_conv_peers.py).

@@ -32,6 +32,8 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     private let splitState = Mutex<VirtualSplit?>(nil)
     /// The host buffer cache shared by the devices.
     package let pool: BufferPool
+    /// Native code for fused kernels (`TESSERA_BLAS_NATIVE`, see `NativeMode`).
+    package let native: NativeCompiler
 
     /// The devices and their queues, made once.
     private final class VirtualSplit: Sendable {
@@ -45,7 +47,8 @@ public final class BLASBackend: Backend, @unchecked Sendable {
 
     /// A backend with `deviceCount` virtual devices (default: decided on first use, see
     /// `devices`). Use `shared`; other instances are for tests and are not registered.
-    package init(deviceCount: Int? = nil) {
+    package init(deviceCount: Int? = nil, native: NativeCompiler? = nil) {
+        self.native = native ?? NativeCompiler.fromEnvironment()
         let memory = BLASBackend.hostMemoryBytes()
         pool = BufferPool(label: "blas", limitBytes: Swift.min((memory ?? 8 << 30) / 4, 16 << 30))
         if let deviceCount { splitState.withLock { $0 = makeSplit(count: Swift.max(1, deviceCount)) } }
@@ -109,6 +112,15 @@ public final class BLASBackend: Backend, @unchecked Sendable {
     /// `device.clearCache()`: the devices share one pool, so this releases all of it.
     @discardableResult
     public func clearCache(on device: Device) -> Int { pool.clear() }
+
+    /// Waits until the native code of every fused kernel compiled so far is ready (or has
+    /// failed to build): afterwards those kernels run natively. For benchmarks and tests;
+    /// programs need not call it (kernels run on the block program until then).
+    ///
+    /// ```swift
+    /// fast(x).blockUntilReady(); BLASBackend.shared.waitForNativeKernels()
+    /// ```
+    public func waitForNativeKernels() { native.drain() }
 
     /// The buffer pool's counters (cached and live bytes, reuses, fresh allocations).
     public var poolStatistics: BufferPoolStatistics { pool.statistics }
@@ -191,15 +203,20 @@ public final class BLASBackend: Backend, @unchecked Sendable {
         split.queues[device.index].drain()
     }
 
-    /// Lowers a fused kernel to a block-wise vector program (`BlockProgram`).
+    /// Lowers a fused kernel to a block-wise vector program (`BlockProgram`), which runs
+    /// at once, and starts its native compilation to C (`NativeCompiler`; tiered: the native
+    /// code replaces the block program when the C compiler has built it).
     public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {
-        try BlockProgram(kernel: kernel)
+        let fused = try FusedKernel(kernel: kernel, program: try BlockProgram(kernel: kernel))
+        native.attach(fused)
+        return fused
     }
 
     /// Allocates the outputs and enqueues the kernel on the device's queue (or runs it at
-    /// once when it is small and its inputs are ready).
+    /// once when it is small and its inputs are ready): native code when it is ready, else
+    /// the block program.
     public func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer] {
-        guard let program = kernel as? BlockProgram else {
+        guard let program = kernel as? FusedKernel else {
             throw TesseraError(.invalidArgument, "blas: \(kernel.kernel.name) was compiled by another backend; compile it with the blas backend")
         }
         let k = program.kernel

@@ -65,7 +65,7 @@ public struct KernelSourceRenderer: Sendable {
         "tz_" + String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     }
 
-    private func validate(_ kernel: Kernel) throws {
+    func validate(_ kernel: Kernel) throws {
         for (n, inst) in kernel.body.enumerated() {
             for o in inst.op.operands where o >= n || o < 0 {
                 throw TesseraError(.compilation, "\(dialect.name) renderer: \(kernel.name): %\(n) reads %\(o), which is not defined before it\n\(kernel)")

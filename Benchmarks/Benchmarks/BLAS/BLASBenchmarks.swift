@@ -1,3 +1,4 @@
+import BLASBackend
 import BLASPeers
 import Benchmark
 import Foundation
@@ -5,10 +6,13 @@ import Tessera
 
 /// The BLAS backend against its peers in one run: the seed polynomial under jit vs a
 /// plain C fused loop (-O3, preallocated output), matmul vs raw cblas_?gemm, and the
-/// eager per-op cost of a 100-element add. Run:
+/// eager per-op cost of a 100-element add. The fused kernels run as native code (the
+/// default tiered mode; each benchmark waits for the background compile before measuring),
+/// and the jit trace+compile benchmark measures what a new jit costs while that compile
+/// runs in the background. Run:
 /// `swift package --package-path Benchmarks benchmark --target BLASBenchmarks`.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock], warmupIterations: 2,
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock], timeUnits: .microseconds, warmupIterations: 2,
                                            maxDuration: .seconds(4), maxIterations: 200)
     guard let device = DeviceManager.shared.device(backend: "blas") else { return }
     let cores = device.capabilities.computeUnits ?? 1
@@ -27,6 +31,8 @@ let benchmarks: @Sendable () -> Void = {
         }
         Benchmark("jit poly \(label) [blas]") { benchmark in
             let x = input.value
+            fast(x).blockUntilReady()
+            BLASBackend.shared.waitForNativeKernels()
             fast(x).blockUntilReady()
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations { fast(x).blockUntilReady() }
@@ -56,6 +62,14 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A fresh jit each time: trace, simplify, fuse, lower, and start the (background) native compile.
+    let traceInput = Lazy { Lax.full(0, shape: [10_000_000], dtype: .float32).to(device) }
+    Benchmark("jit trace+compile poly f32 1e7 [blas]") { benchmark in
+        let x = traceInput.value
+        for _ in benchmark.scaledIterations { blackHole(jit(poly).lower(x)) }
+        BLASBackend.shared.waitForNativeKernels()
+    }
+
     for n in [1024, 2048, 4096] {
         for dtype in [DType.float32, .float64] {
             let operands = Lazy { () -> (Tensor, Tensor) in
@@ -81,13 +95,13 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let small = Tensor([Float](repeating: 1.5, count: 100), shape: [100], dtype: .float32, on: device)
-    Benchmark("eager add 100 f32 [blas]", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("eager add 100 f32 [blas]", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(small + small) }
         (small + small).blockUntilReady()
     }
     let one = Tensor([Float(2)], shape: [1], dtype: .float32, on: device)
     fast(one).blockUntilReady()
-    Benchmark("jit poly call 1 element [blas]", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("jit poly call 1 element [blas]", configuration: .init(timeUnits: .nanoseconds, scalingFactor: .kilo)) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(fast(one)) }
         fast(one).blockUntilReady()
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import TesseraCore
 
 /// The in-order work queue of one BLAS device, and the threads it may use for one
@@ -79,10 +80,79 @@ package final class BLASQueue: Sendable {
         }
     }
 
+    /// Calls `body` on consecutive ranges of `0..<total` of `chunk` units (the last may be
+    /// shorter) on the calling thread and up to `parts - 1` helper threads, each taking the
+    /// next range when it finishes one. The caller waits only for ranges in progress, never
+    /// for a helper the OS has not started yet (other processes on the cores): a late
+    /// helper finds nothing left and does nothing.
+    package func parallelChunks(total: Int, chunk: Int, parts: Int, _ body: (Range<Int>) -> Void) {
+        let chunk = Swift.max(1, chunk)
+        let chunks = (total + chunk - 1) / chunk
+        if parts <= 1 || chunks <= 1 {
+            if total > 0 { body(0..<total) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let work = ChunkedWork(chunks: chunks, body: { c in body(c * chunk..<Swift.min(total, (c + 1) * chunk)) })
+            for _ in 1..<Swift.min(parts, chunks) {
+                DispatchQueue.global(qos: .userInitiated).async { work.help() }
+            }
+            work.help()
+            work.finish()
+        }
+    }
+
     /// How many parts to split `work` units into: one per thread, but none smaller than
     /// `grain` units.
     package func parts(for work: Int, grain: Int) -> Int {
         Swift.max(1, Swift.min(threadCount, work / Swift.max(grain, 1)))
+    }
+}
+
+/// Chunks of one `parallelChunks` call: handed out once each; `finish` waits for the
+/// chunks in progress and drops the body, so that helpers starting later never call it.
+private final class ChunkedWork: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let chunks: Int
+    private var taken = 0, done = 0
+    private var body: ((Int) -> Void)?
+
+    init(chunks: Int, body: @escaping (Int) -> Void) {
+        self.chunks = chunks
+        self.body = body
+    }
+
+    /// Runs chunks until none is left.
+    func help() {
+        while runOne() {
+            condition.lock()
+            done += 1
+            if done == chunks { condition.broadcast() }
+            condition.unlock()
+        }
+    }
+
+    /// Takes and runs one chunk (false when none is left); the body's reference is
+    /// released when this returns, before the chunk counts as done.
+    private func runOne() -> Bool {
+        condition.lock()
+        guard taken < chunks, let body else {
+            condition.unlock()
+            return false
+        }
+        let c = taken
+        taken += 1
+        condition.unlock()
+        body(c)
+        return true
+    }
+
+    /// Waits until every chunk has run, then drops the body.
+    func finish() {
+        condition.lock()
+        while done < chunks { condition.wait() }
+        body = nil
+        condition.unlock()
     }
 }
 

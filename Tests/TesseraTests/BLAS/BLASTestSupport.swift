@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+@testable import BLASBackend
 @testable import Tessera
 
 /// Helpers for the BLAS backend tests: running hand-written kernels on a device and
@@ -20,22 +22,48 @@ enum BLASTest {
     }
 
     /// Runs `kernel` on BLAS and on the reference backend and expects equal outputs
-    /// (within `rtol` for float sums whose order differs).
+    /// (within `rtol` for float sums whose order differs). BLAS runs twice: on the shared
+    /// device (block program) and on `nativeDevice`, where every kernel must run
+    /// as compiled C.
     static func expectMatchesReference(_ kernel: Kernel, _ inputs: [Tensor], rtol: Double = 0,
                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let blas = try run(kernel, inputs, on: device)
         let reference = try run(kernel, inputs, on: TestDevices.reference)
-        for (b, r) in zip(blas, reference) {
+        for target in [device, nativeDevice] {
+            if target === nativeDevice {
+                let compiled = try target.backend.compile(kernel, on: target)
+                #expect((compiled as? FusedKernel)?.isNative == true, "\(kernel.name) did not compile to native code", sourceLocation: sourceLocation)
+            }
+            let blas = try run(kernel, inputs, on: target)
+            expectEqual(blas, reference, kernel.name + " on " + target.id, rtol: rtol, sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Expects `actual` to equal `expected` (NaN equals NaN), or to be within `rtol`.
+    static func expectEqual(_ actual: [Tensor], _ expected: [Tensor], _ name: String, rtol: Double = 0,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        for (b, r) in zip(actual, expected) {
             #expect(b.shape == r.shape, sourceLocation: sourceLocation)
             if rtol == 0 {
                 let same = zip(b.doubles, r.doubles).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
-                #expect(same, "\(kernel.name): blas \(Array(b.doubles.prefix(8))) vs reference \(Array(r.doubles.prefix(8)))",
+                #expect(same, "\(name): blas \(Array(b.doubles.prefix(8))) vs reference \(Array(r.doubles.prefix(8)))",
                         sourceLocation: sourceLocation)
             } else {
-                expectClose(b.doubles, r.doubles, rtol: rtol, atol: rtol, kernel.name, sourceLocation: sourceLocation)
+                expectClose(b.doubles, r.doubles, rtol: rtol, atol: rtol, name, sourceLocation: sourceLocation)
             }
         }
     }
+
+    /// The disk cache of the native test backend (kept between runs: kernels compiled by
+    /// an earlier run load from it).
+    static let nativeCacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-tests-blas-native")
+
+    /// A BLAS backend of its own whose fused kernels compile to C before their first run
+    /// (`TESSERA_BLAS_NATIVE=sync`).
+    static let nativeBackend = BLASBackend(deviceCount: 1, native: NativeCompiler(
+        mode: .sync, cache: NativeKernelCache(compiler: CCompiler.find(), directory: nativeCacheDirectory)))
+
+    /// The device of `nativeBackend`.
+    static var nativeDevice: Device { nativeBackend.devices[0] }
 
     /// `count` deterministic pseudo-random values in [-2, 2) (no NaN).
     static func values(_ count: Int, seed: UInt64 = 1) -> [Double] {

@@ -30,6 +30,15 @@ struct DeviceShaders {
 
     // MARK: building blocks
 
+    /// `for (uint v = first; v < end; v++) { body }` unrolled 16 times: lavapipe ends a
+    /// shader invocation's loops after 65535 iterations, so long sequential loops (scans,
+    /// argmax, sort ranks, scatter) advance 16 elements per iteration. `body` must not use
+    /// `continue` or `break`.
+    static func loop(_ v: String, from first: String = "0u", to end: String, _ body: String) -> String {
+        let steps = (0..<16).map { "{ uint \(v) = \(v)_hi + \($0)u; if (\(v) < \(v)_end) { \(body) } }" }.joined(separator: "\n")
+        return "{ uint \(v)_end = \(end);\nfor (uint \(v)_hi = \(first); \(v)_hi < \(v)_end; \(v)_hi += 16u) {\n\(steps)\n} }"
+    }
+
     /// `int c0 = ...;` lines: coordinates of a row-major linear index over `shape`.
     static func coordinates(_ linear: String, _ shape: [Int], prefix: String) -> String {
         var lines: [String] = []
@@ -258,17 +267,18 @@ struct DeviceShaders {
             memoryBarrierBuffer();
             barrier();
             if (lid != 0u) return;
-            for (uint row = 0u; row < \(batchShape.reduce(1, *))u; row++) {
+            \(Self.loop("row", to: "\(batchShape.reduce(1, *))u", """
                 \(rowLines.joined(separator: "\n        "))
-                if (!ok) continue;
-                for (uint wi = 0u; wi < \(windowCount)u; wi++) {
-                    \(Self.coordinates("wi", window, prefix: "w"))
-                    int uo = \(Self.linear(uCoords, u.shape));
-                    int o = \(Self.linear(oCoords, x.shape));
-                    \(t) v = \(combined);
-                    \(Self.write(3, x.dtype, "o", "v"))
+                if (ok) {
+                    \(Self.loop("wi", to: "\(windowCount)u", """
+                        \(Self.coordinates("wi", window, prefix: "w"))
+                        int uo = \(Self.linear(uCoords, u.shape));
+                        int o = \(Self.linear(oCoords, x.shape));
+                        \(t) v = \(combined);
+                        \(Self.write(3, x.dtype, "o", "v"))
+                    """))
                 }
-            }
+            """))
         }
         """
         let program = ShaderProgram(name: "scatter", bindings: [x.dtype, idx.dtype, u.dtype, x.dtype], pushWords: 1,

@@ -32,12 +32,18 @@ final class VulkanPipelines: @unchecked Sendable {
     private(set) var pipelineCacheWasRebuilt = false
     private(set) var pipelineCacheLoadedBytes = 0
     let pushBytes: Int
+    /// The device context's queue lock, held while a pipeline is created on a CPU device:
+    /// lavapipe (Mesa 22) builds a compute pipeline's state on the same gallium context that
+    /// executes queue submissions, without a lock of its own, and concurrent creation and
+    /// submission crashed it. GPUs create pipelines without blocking the queue.
+    private let queueLock: NSLock?
 
-    init(device: VkDevice, info: VulkanDeviceInfo, label: String,
+    init(device: VkDevice, info: VulkanDeviceInfo, label: String, queueLock: NSLock?,
          cacheDirectory: URL? = VulkanCacheDirectory.resolve()) throws {
         self.device = device
         self.info = info
         self.label = label
+        self.queueLock = info.kind == .cpu ? queueLock : nil
         self.pushBytes = Swift.min(128, info.maxPushConstantsSize)
         compiler = ShaderCompiler(cacheDirectory: cacheDirectory, deviceName: label)
         pipelineCache = try createPipelineCache()
@@ -118,6 +124,8 @@ final class VulkanPipelines: @unchecked Sendable {
         let words = try compiler.spirv(for: source, name: program.name)
         return try lock.withLock {
             if let p = pipelines[key] { return p }
+            queueLock?.lock()
+            defer { queueLock?.unlock() }
             let (layout, setLayout) = try layoutLocked(arity: deviceAddress ? 0 : program.bindings.count, deviceAddress: deviceAddress)
             var module: VkShaderModule?
             try words.withUnsafeBufferPointer { code in

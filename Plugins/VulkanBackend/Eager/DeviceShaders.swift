@@ -30,13 +30,25 @@ struct DeviceShaders {
 
     // MARK: building blocks
 
-    /// `for (uint v = first; v < end; v++) { body }` unrolled 16 times: lavapipe ends a
-    /// shader invocation's loops after 65535 iterations, so long sequential loops (scans,
-    /// argmax, sort ranks, scatter) advance 16 elements per iteration. `body` must not use
-    /// `continue` or `break`.
+    /// `for (uint v = first; v < end; v++) { body }`, unrolled: lavapipe ends a shader
+    /// invocation after 65535 loop iterations in all (a per-invocation loop limiter), so
+    /// long sequential loops (scans, argmax, sort ranks, scatter, reductions along a long
+    /// axis) advance several elements per iteration: 16, or when `end` is a literal
+    /// (`"300000u"`), enough to keep the loop under 8192 iterations up to 256 per iteration
+    /// (about 2 million elements; beyond 16 million the limiter still cuts in). `body` must
+    /// not use `continue` or `break`.
     static func loop(_ v: String, from first: String = "0u", to end: String, _ body: String) -> String {
-        let steps = (0..<16).map { "{ uint \(v) = \(v)_hi + \($0)u; if (\(v) < \(v)_end) { \(body) } }" }.joined(separator: "\n")
-        return "{ uint \(v)_end = \(end);\nfor (uint \(v)_hi = \(first); \(v)_hi < \(v)_end; \(v)_hi += 16u) {\n\(steps)\n} }"
+        let factor = unrollFactor(tripCount: end.hasSuffix("u") ? Int(end.dropLast()) : nil)
+        let steps = (0..<factor).map { "{ uint \(v) = \(v)_hi + \($0)u; if (\(v) < \(v)_end) { \(body) } }" }.joined(separator: "\n")
+        return "{ uint \(v)_end = \(end);\nfor (uint \(v)_hi = \(first); \(v)_hi < \(v)_end; \(v)_hi += \(factor)u) {\n\(steps)\n} }"
+    }
+
+    /// Elements per iteration of `loop` for a trip count (nil: not known when rendering).
+    static func unrollFactor(tripCount: Int?) -> Int {
+        guard let n = tripCount else { return 16 }
+        var factor = 16
+        while factor < 256 && (n + factor - 1) / factor > 8192 { factor *= 2 }
+        return factor
     }
 
     /// `int c0 = ...;` lines: coordinates of a row-major linear index over `shape`.

@@ -31,6 +31,9 @@ final class VulkanPipelines: @unchecked Sendable {
     /// Whether the pipeline cache file was found corrupted and ignored (tests read this).
     private(set) var pipelineCacheWasRebuilt = false
     private(set) var pipelineCacheLoadedBytes = 0
+    /// Size of the driver's cache data as last loaded or saved: a pipeline found in the
+    /// cache leaves it unchanged, and a warm process then skips rewriting the file.
+    private var pipelineCacheSavedBytes = 0
     let pushBytes: Int
     /// The device context's queue lock, held while a pipeline is created on a CPU device:
     /// lavapipe (Mesa 22) builds a compute pipeline's state on the same gallium context that
@@ -60,6 +63,7 @@ final class VulkanPipelines: @unchecked Sendable {
             if let payload = Self.decodeCacheFile(data, uuid: info.pipelineCacheUUID) {
                 initial = payload
                 pipelineCacheLoadedBytes = payload.count
+                pipelineCacheSavedBytes = payload.count
                 VulkanLog.info("vulkan: loaded pipeline cache \(url.lastPathComponent) (\(payload.count) bytes)")
             } else {
                 pipelineCacheWasRebuilt = true
@@ -106,11 +110,12 @@ final class VulkanPipelines: @unchecked Sendable {
         var size = 0
         let status = vkGetPipelineCacheData(device, cache, &size, nil)
         VulkanLog.debug("vulkan: pipeline cache data: \(VulkanResult.name(status)), \(size) bytes")
-        guard status == VK_SUCCESS, size > 0 else { return }
+        guard status == VK_SUCCESS, size > 0, size != pipelineCacheSavedBytes else { return }
         var data = Data(count: size)
         let r = data.withUnsafeMutableBytes { vkGetPipelineCacheData(device, cache, &size, $0.baseAddress) }
         guard r == VK_SUCCESS else { return }
         VulkanCacheDirectory.write(Self.encodeCacheFile(data.prefix(size)), to: url)
+        pipelineCacheSavedBytes = size
     }
 
     /// The pipeline of `program` in a binding mode (compiled, or from the caches).
@@ -121,7 +126,9 @@ final class VulkanPipelines: @unchecked Sendable {
         if program.pushBytes(deviceAddress: deviceAddress) > pushBytes {
             throw TesseraError(.unsupported, "\(label): \(program.name) needs \(program.pushBytes(deviceAddress: deviceAddress)) bytes of push constants, more than the \(pushBytes) available; it has too many operands for \(deviceAddress ? "buffer device addresses" : "this device")")
         }
+        let start = ContinuousClock.now
         let words = try compiler.spirv(for: source, name: program.name)
+        let spirvDone = ContinuousClock.now
         return try lock.withLock {
             if let p = pipelines[key] { return p }
             queueLock?.lock()
@@ -160,7 +167,9 @@ final class VulkanPipelines: @unchecked Sendable {
             try VulkanResult.check(r, "vkCreateComputePipelines(\(program.name))", device: label)
             let p = VulkanPipeline(pipeline: pipeline!, layout: layout, setLayout: setLayout)
             pipelines[key] = p
+            let created = ContinuousClock.now
             savePipelineCache()
+            VulkanLog.info("vulkan: pipeline \(program.name): SPIR-V \(spirvDone - start), vkCreateComputePipelines \(created - spirvDone), cache file \(ContinuousClock.now - created)")
             return p
         }
     }

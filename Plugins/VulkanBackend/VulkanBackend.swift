@@ -141,7 +141,7 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
         let launch = try GLSLKernelRenderer(info: ctx.info, label: ctx.label).render(kernel)
         // Build the pipeline now, so that compile errors surface at compile time.
         let bigBuffer = (kernel.inputs + kernel.outputs).contains { $0.byteCount > ctx.info.maxStorageBufferRange }
-        _ = try ctx.pipelines.pipeline(for: launch.program, deviceAddress: bigBuffer && ctx.info.bufferDeviceAddress)
+        _ = try ctx.pipelines.pipeline(for: launch.program, deviceAddress: bigBuffer && ctx.usesDeviceAddress)
         return VulkanCompiledKernel(kernel: kernel, launch: launch)
     }
 

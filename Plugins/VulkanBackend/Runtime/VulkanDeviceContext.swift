@@ -4,8 +4,13 @@ import TesseraCore
 
 /// One logical Vulkan device: queue, memory pool, pipelines and the batch being recorded.
 ///
-/// Every Vulkan call that needs external synchronisation runs under `lock`. Work is
-/// recorded into the current batch and submitted when it is full or when someone waits.
+/// Thread safety: every Vulkan call that needs external synchronisation (the queue, the
+/// command pool and its command buffers, the batches' descriptor pools and fences) runs
+/// under `lock`, held only while recording or submitting (never while compiling or
+/// waiting). Threads wait on fences without the lock; a batch being waited on is never
+/// recycled (see `VulkanBatch.waiters`). The memory pool and the pipelines have locks of
+/// their own. Work is recorded into the current batch and submitted when it is full or
+/// when someone waits.
 final class VulkanDeviceContext: @unchecked Sendable {
     let info: VulkanDeviceInfo
     let label: String
@@ -99,7 +104,7 @@ final class VulkanDeviceContext: @unchecked Sendable {
         if info.bufferDeviceAddress { usage |= VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT.rawValue }
         pool = VulkanMemoryPool(device: self.device, deviceName: label, info: info, memoryTypeIndex: UInt32(typeIndex),
                                 hostVisible: hostVisible, useDeviceAddress: info.bufferDeviceAddress, usage: usage)
-        pipelines = try VulkanPipelines(device: self.device, info: info, label: label)
+        pipelines = try VulkanPipelines(device: self.device, info: info, label: label, queueLock: lock)
     }
 
     // MARK: buffers
@@ -157,7 +162,7 @@ final class VulkanDeviceContext: @unchecked Sendable {
             try submitLocked()
             return batch
         }
-        try waitFor(batch)
+        try waitFor(batch, registered: withLock { registerWaiterLocked(batch) })
         destination.copyMemory(from: staging.mapped, byteCount: count)
     }
 
@@ -175,10 +180,64 @@ final class VulkanDeviceContext: @unchecked Sendable {
                   outputs: [VulkanBuffer]) throws {
         precondition(buffers.count == program.bindings.count, "vulkan: \(program.name) binds \(program.bindings.count) buffers, got \(buffers.count)")
         guard groups > 0 else { return }
-        let deviceAddress = buffers.contains { $0.byteCount > info.maxStorageBufferRange }
-        if deviceAddress && !info.bufferDeviceAddress {
-            throw TesseraError(.unsupported, "\(label): \(program.name) needs a buffer of \(buffers.map(\.byteCount).max()!) bytes, over maxStorageBufferRange (\(info.maxStorageBufferRange)), and the device has no bufferDeviceAddress; use smaller tensors")
+        let big = buffers.contains { $0.byteCount > info.maxStorageBufferRange }
+        if big && !usesDeviceAddress {
+            return try dispatchInWindows(program, buffers: buffers, words: words, groups: groups, outputs: outputs)
         }
+        let ranges = buffers.map { (offset: $0.offset, bytes: $0.byteCount) }
+        try record(program, deviceAddress: big, buffers: buffers, ranges: ranges, words: words, groups: groups, outputs: outputs)
+    }
+
+    /// Whether buffers over maxStorageBufferRange are bound by device address: where the
+    /// device has bufferDeviceAddress, unless `TESSERA_VULKAN_DEVICE_ADDRESS=off` or (for
+    /// tests) `withoutDeviceAddress` on this thread.
+    var usesDeviceAddress: Bool {
+        info.bufferDeviceAddress && !Self.deviceAddressOff
+            && Thread.current.threadDictionary[Self.noDeviceAddressKey] as? Bool != true
+    }
+
+    static let deviceAddressOff = ProcessInfo.processInfo.environment["TESSERA_VULKAN_DEVICE_ADDRESS"]?.lowercased() == "off"
+    static let noDeviceAddressKey = "tessera.vulkan.withoutDeviceAddress"
+
+    /// Runs `body` with large buffers bound in windows, as on a device without
+    /// bufferDeviceAddress (dispatches made on this thread only).
+    static func withoutDeviceAddress<R>(_ body: () throws -> R) rethrows -> R {
+        Thread.current.threadDictionary[noDeviceAddressKey] = true
+        defer { Thread.current.threadDictionary[noDeviceAddressKey] = nil }
+        return try body()
+    }
+
+    /// The fallback without buffer device addresses: an element-wise shader runs once per
+    /// chunk of points, with its point-indexed buffers bound as windows of at most
+    /// maxStorageBufferRange bytes (offsets aligned to minStorageBufferOffsetAlignment) and
+    /// the chunk's point count in push word 0.
+    private func dispatchInWindows(_ program: ShaderProgram, buffers: [VulkanBuffer], words: [UInt32], groups: Int,
+                                   outputs: [VulkanBuffer]) throws {
+        let range = info.maxStorageBufferRange
+        guard let windowed = program.windowedBindings, let first = words.first,
+              !zip(buffers, windowed).contains(where: { !$1 && $0.byteCount > range }) else {
+            throw TesseraError(.unsupported, "\(label): \(program.name) needs a buffer of \(buffers.map(\.byteCount).max()!) bytes, over maxStorageBufferRange (\(range)), and the device has no bufferDeviceAddress; only element-wise kernels are split into windows there: use smaller tensors")
+        }
+        let count = Int(first)
+        let sizes = program.bindings.map { $0.byteSize }
+        let widest = zip(sizes, windowed).filter(\.1).map(\.0).max() ?? 1
+        let align = Swift.max(info.minStorageBufferOffsetAlignment, 1)
+        let chunk = Swift.max(range / widest / align * align, align)
+        for start in stride(from: 0, to: count, by: chunk) {
+            let n = Swift.min(chunk, count - start)
+            let ranges = buffers.indices.map { k in
+                windowed[k] ? (offset: buffers[k].offset + start * sizes[k], bytes: n * sizes[k])
+                    : (offset: buffers[k].offset, bytes: buffers[k].byteCount)
+            }
+            let g = Swift.min(groups, (n + program.localSize - 1) / program.localSize)
+            try record(program, deviceAddress: false, buffers: buffers, ranges: ranges, words: [UInt32(n)] + words.dropFirst(),
+                       groups: g, outputs: outputs)
+        }
+    }
+
+    /// Records one dispatch; in descriptor mode buffer k is bound at `ranges[k]`.
+    private func record(_ program: ShaderProgram, deviceAddress: Bool, buffers: [VulkanBuffer],
+                        ranges: [(offset: Int, bytes: Int)], words: [UInt32], groups: Int, outputs: [VulkanBuffer]) throws {
         let pipeline = try pipelines.pipeline(for: program, deviceAddress: deviceAddress)
         try withLock {
             var batch = try currentBatchLocked()
@@ -197,9 +256,9 @@ final class VulkanDeviceContext: @unchecked Sendable {
                 }
             } else if !buffers.isEmpty {
                 var set = try allocateSetLocked(batch, layout: pipeline.setLayout!)
-                let infos = buffers.map {
-                    VkDescriptorBufferInfo(buffer: $0.vkBuffer, offset: VkDeviceSize($0.offset),
-                                           range: VkDeviceSize(Swift.max($0.byteCount, 4)))
+                let infos = zip(buffers, ranges).map { b, r in
+                    VkDescriptorBufferInfo(buffer: b.vkBuffer, offset: VkDeviceSize(r.offset),
+                                           range: VkDeviceSize(Swift.max(r.bytes, 4)))
                 }
                 infos.withUnsafeBufferPointer { ip in
                     let writes = (0..<infos.count).map { i -> VkWriteDescriptorSet in
@@ -351,7 +410,7 @@ final class VulkanDeviceContext: @unchecked Sendable {
                 batch.outputs.removeAll()
                 batch.retained.removeAll()
                 batch.state = .complete
-                recycleLocked(batch)
+                if batch.waiters == 0 { recycleLocked(batch) } else { batch.recycleWhenUnwaited = true }
             } else {
                 fail(batch, VulkanResult.error(status, "queued work", device: label))
             }
@@ -372,91 +431,57 @@ final class VulkanDeviceContext: @unchecked Sendable {
 
     // MARK: waiting
 
+    /// Under the lock: registers the caller as a waiter on a submitted batch (so that no
+    /// other thread recycles it meanwhile); false when there is nothing to wait for.
+    private func registerWaiterLocked(_ batch: VulkanBatch) -> Bool {
+        guard batch.state == .submitted else { return false }
+        batch.waiters += 1
+        return true
+    }
+
     /// Waits until the work writing `buffer` is done; rethrows its error.
     func wait(_ buffer: VulkanBuffer) throws {
-        let batch: VulkanBatch? = try withLock {
+        let pending: (VulkanBatch, Bool)? = try withLock {
             if let f = buffer.failure { throw f }
+            // A producer is set only until its batch retires, so it cannot have been recycled.
             guard let b = buffer.producer else { return nil }
             if b.state == .recording { try submitLocked() }
-            return b
+            return (b, registerWaiterLocked(b))
         }
-        if let batch { try waitFor(batch) }
+        if let (batch, registered) = pending { try waitFor(batch, registered: registered) }
         try withLock { if let f = buffer.failure { throw f } }
     }
 
-    /// Waits for a submitted batch's fence, then retires finished batches.
-    func waitFor(_ batch: VulkanBatch) throws {
-        var fence: VkFence? = batch.fence
-        let done = withLock { batch.state == .complete }
-        if !done {
+    /// Waits for a batch's fence (when `registered` by `registerWaiterLocked`), retires
+    /// finished batches, and rethrows the batch's error.
+    private func waitFor(_ batch: VulkanBatch, registered: Bool) throws {
+        var waitError: TesseraError?
+        if registered {
+            var fence: VkFence? = batch.fence
             let r = vkWaitForFences(device, 1, &fence, VkBool32(VK_TRUE), UInt64.max)
-            if r != VK_SUCCESS && r != VK_TIMEOUT {
-                let e = VulkanResult.error(r, "vkWaitForFences", device: label)
-                withLock { fail(batch, e) }
-                throw e
-            }
+            if r != VK_SUCCESS && r != VK_TIMEOUT { waitError = VulkanResult.error(r, "vkWaitForFences", device: label) }
         }
-        withLock { retireLocked() }
-        if let e = withLock({ batch.error }) { throw e }
+        try withLock {
+            if registered {
+                batch.waiters -= 1
+                if let e = waitError, batch.state != .complete { fail(batch, e) }
+            }
+            retireLocked()
+            let error = batch.error ?? waitError
+            if batch.waiters == 0 && batch.recycleWhenUnwaited {
+                batch.recycleWhenUnwaited = false
+                recycleLocked(batch)
+            }
+            if let error { throw error }
+        }
     }
 
     /// Submits everything recorded and waits for all queued work.
     func synchronize() throws {
-        let last: VulkanBatch? = try withLock {
+        let last: (VulkanBatch, Bool)? = try withLock {
             try submitLocked()
-            return inFlight.last
+            return inFlight.last.map { ($0, registerWaiterLocked($0)) }
         }
-        if let last { try waitFor(last) }
-    }
-}
-
-/// A temporary host-visible buffer for uploads and downloads to memory the host cannot map.
-final class VulkanStagingBuffer: @unchecked Sendable {
-    let device: VkDevice
-    let buffer: VkBuffer
-    let memory: VkDeviceMemory
-    let mapped: UnsafeMutableRawPointer
-
-    init(context: VulkanDeviceContext, byteCount: Int) throws {
-        device = context.device
-        let visible = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT.rawValue | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT.rawValue
-        var bci = VkBufferCreateInfo()
-        bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO
-        bci.size = VkDeviceSize(byteCount)
-        bci.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT.rawValue | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue
-        bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE
-        var buffer: VkBuffer?
-        try VulkanResult.check(vkCreateBuffer(device, &bci, nil, &buffer), "vkCreateBuffer(staging)", device: context.label)
-        var req = VkMemoryRequirements()
-        vkGetBufferMemoryRequirements(device, buffer, &req)
-        let types = context.info.memoryTypes
-        guard let typeIndex = types.indices.first(where: {
-            req.memoryTypeBits & (1 << UInt32($0)) != 0 && types[$0].propertyFlags & visible == visible
-        }) else {
-            vkDestroyBuffer(device, buffer, nil)
-            throw TesseraError(.unavailable, "\(context.label): no host-visible memory for staging")
-        }
-        var mai = VkMemoryAllocateInfo()
-        mai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO
-        mai.allocationSize = req.size
-        mai.memoryTypeIndex = UInt32(typeIndex)
-        var memory: VkDeviceMemory?
-        let r = vkAllocateMemory(device, &mai, nil, &memory)
-        if r != VK_SUCCESS {
-            vkDestroyBuffer(device, buffer, nil)
-            throw VulkanResult.error(r, "vkAllocateMemory(staging, \(byteCount) bytes)", device: context.label)
-        }
-        vkBindBufferMemory(device, buffer, memory, 0)
-        var p: UnsafeMutableRawPointer?
-        vkMapMemory(device, memory, 0, VK_WHOLE_SIZE, 0, &p)
-        self.buffer = buffer!
-        self.memory = memory!
-        self.mapped = p!
-    }
-
-    deinit {
-        vkUnmapMemory(device, memory)
-        vkDestroyBuffer(device, buffer, nil)
-        vkFreeMemory(device, memory, nil)
+        if let (batch, registered) = last { try waitFor(batch, registered: registered) }
     }
 }

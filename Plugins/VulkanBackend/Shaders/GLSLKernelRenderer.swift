@@ -146,8 +146,21 @@ struct GLSLKernelRenderer {
         }
         body += "    }\n}\n"
         let prelude = GLSLPrelude.source(ops.sections, hasFloat64: info.shaderFloat64)
-        let program = ShaderProgram(name: k.name, bindings: bindings, pushWords: 1, body: prelude + "\n" + body,
+        var program = ShaderProgram(name: k.name, bindings: bindings, pushWords: 1, body: prelude + "\n" + body,
                                     localSize: Self.elementwiseLocalSize, dtypes: dtypes)
+        if !needsCoordinates {
+            // Inputs read at `i` (identity loads) and outputs are windowed; inputs read only at
+            // fixed elements are bound whole; an input read both ways cannot be windowed.
+            var identity = [Bool](repeating: false, count: nIn), fixed = [Bool](repeating: false, count: nIn)
+            for inst in k.body {
+                if case .load(let input, let m) = inst.op {
+                    if isIdentity(m) { identity[input] = true } else { fixed[input] = true }
+                }
+            }
+            if !zip(identity, fixed).contains(where: { $0 && $1 }) {
+                program.windowedBindings = identity + [Bool](repeating: true, count: k.outputs.count)
+            }
+        }
         return VulkanLaunch(program: program, words: [UInt32(n)], groups: n == 0 ? 0 : groups(for: n, localSize: Self.elementwiseLocalSize))
     }
 

@@ -24,6 +24,11 @@ struct ShaderProgram: Hashable, Sendable {
     var dtypes: Set<DType>
     /// Whether the body uses subgroup arithmetic.
     var usesSubgroups: Bool = false
+    /// For element-wise shaders that address every buffer either at the point index `i`
+    /// (true) or at fixed elements (false), with the point count in push word 0: such a
+    /// shader can run over windows of its buffers, a chunk of points at a time, on devices
+    /// that cannot bind a buffer over maxStorageBufferRange otherwise. nil: it cannot.
+    var windowedBindings: [Bool]? = nil
 
     /// The GLSL type of a dtype in registers.
     static func glslType(_ d: DType) -> String {

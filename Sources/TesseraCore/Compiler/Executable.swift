@@ -210,13 +210,23 @@ public final class Executable: @unchecked Sendable, CustomStringConvertible {
     }
 
     private func runKernel(_ compiled: any CompiledKernel, _ k: Fusion.KernelStep, _ inputs: [Tensor]) -> [Tensor] {
-        for t in inputs {
-            if let f = t.base as? FailedArray { return k.outputs.map { Tensor(base: FailedArray(type: $0.type, error: f.error)) } }
-        }
         do {
-            let buffers = try inputs.map { try Eager.buffer(of: $0, on: device) }
+            // Plain loops: this is the per-call hot path of a jitted function.
+            var buffers: [any DeviceBuffer] = []
+            buffers.reserveCapacity(inputs.count)
+            for t in inputs {
+                if let a = t.base as? DeviceArray, a.device === device {
+                    buffers.append(a.buffer)
+                    continue
+                }
+                if let f = t.base as? FailedArray { return k.outputs.map { Tensor(base: FailedArray(type: $0.type, error: f.error)) } }
+                buffers.append(try Eager.buffer(of: t, on: device))
+            }
             let outs = try device.backend.run(compiled, inputs: buffers, on: device)
-            return zip(outs, k.outputs).map { Tensor(base: DeviceArray(type: $1.type, device: device, buffer: $0)) }
+            var results: [Tensor] = []
+            results.reserveCapacity(outs.count)
+            for (b, v) in zip(outs, k.outputs) { results.append(Tensor(base: DeviceArray(type: v.type, device: device, buffer: b))) }
+            return results
         } catch let e as TesseraError {
             return k.outputs.map { Tensor(base: FailedArray(type: $0.type, error: e)) }
         } catch {

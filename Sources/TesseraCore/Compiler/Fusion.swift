@@ -16,8 +16,9 @@
 /// - Everything else (`dot_general`, gather, scatter, sort, cumulative ops, pad, concatenate,
 ///   dynamic slices, threefry, control flow) is a single-primitive step.
 public enum Fusion {
-    /// A fused kernel and the program variables it reads and writes.
-    public struct KernelStep: Sendable {
+    /// A fused kernel and the program variables it reads and writes (a class: a compiled
+    /// program's run passes it around without copying its arrays).
+    public final class KernelStep: Sendable {
         /// The kernel.
         public let kernel: Kernel
         /// Program variables bound to the kernel's inputs, in order.
@@ -26,6 +27,14 @@ public enum Fusion {
         public let outputs: [JaxprVar]
         /// The fused equations in program order (run one by one by backends without kernels).
         public let equations: [JaxprEquation]
+
+        /// Creates a kernel step.
+        public init(kernel: Kernel, inputs: [JaxprVar], outputs: [JaxprVar], equations: [JaxprEquation]) {
+            self.kernel = kernel
+            self.inputs = inputs
+            self.outputs = outputs
+            self.equations = equations
+        }
     }
 
     /// One step of a compiled program.

@@ -17,7 +17,8 @@ struct TesseraConformanceCommand: ParsableCommand {
         pass (with the worst float error in ULPs), FAIL (failing/total checks) or unsup (dtype not \
         supported by the device). Tolerances: exact for integers, bools, movement ops and correctly \
         rounded IEEE ops; 4 ULP for transcendental functions (16 for erf_inv); relative 2e-6 \
-        (float32) for sums, products, dot_general and lgamma/digamma. --fuzz N runs random \
+        (float32; 1e-14 float64) for sums, products, dot_general, conv_general_dilated, the linalg \
+        decompositions (qr/eigh/svd vectors compared after sign normalisation) and lgamma/digamma. --fuzz N runs random \
         programs under jit on each backend against the reference backend's eager result; a \
         mismatch prints the seed and the program as a jaxpr.
         """)

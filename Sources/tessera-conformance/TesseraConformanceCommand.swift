@@ -92,8 +92,8 @@ struct TesseraConformanceCommand: ParsableCommand {
             let devices = try devices()
             let start = Date()
             let report = DifferentialFuzzer.run(count: fuzz, seed: seed, on: devices, progress: log,
-                                                announce: { verbose ? log("fuzz seed \($0)") : () })
-            for f in report.failures { print("MISMATCH \(f)\n") }
+                                                announce: { verbose ? log("fuzz seed \($0)") : () },
+                                                failed: { FileHandle.standardOutput.write(("MISMATCH \($0)\n\n").data(using: .utf8)!) })
             let per = report.comparisons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print(String(format: "fuzz: %d programs from seed %llu (%@) in %.1f s: %d mismatches",
                          report.programs, seed, per, Date().timeIntervalSince(start), report.failures.count))

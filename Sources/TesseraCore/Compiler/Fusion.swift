@@ -172,7 +172,17 @@ public enum Fusion {
             }
         }
 
-        var emitter = Emitter(eqs: eqs, outputs: jaxpr.outputs, producerIndex: producerIndex) { v in isLeaf(v) ? nil : eqs[producerIndex[ObjectIdentifier(v)]!] }
+        // A reduction's result is stored when a program output or any other step reads it,
+        // including steps that recompute an equation of its epilogue (a cheap shared value or
+        // a broadcast of the result inlined into several kernels).
+        let outputVars = Set(jaxpr.outputs.compactMap { if case .variable(let v) = $0 { return ObjectIdentifier(v) } else { return nil } })
+        for j in steps.indices where steps[j].isReduction && !steps[j].epilogueRoots.isEmpty {
+            let s = steps[j]
+            steps[j].resultReadElsewhere = outputVars.contains(ObjectIdentifier(eqs[s.roots[0]].outputs[0]))
+                || steps.indices.contains { k in k != j && Fusion.reads(steps[k].allMembers, steps[k].opaque, of: s.roots, eqs) }
+        }
+
+        var emitter = Emitter(eqs: eqs, producerIndex: producerIndex) { v in isLeaf(v) ? nil : eqs[producerIndex[ObjectIdentifier(v)]!] }
         var result: [Step] = []
         for s in steps {
             if let o = s.opaque {
@@ -194,6 +204,9 @@ public enum Fusion {
         /// Reduction kernels: roots computed in the epilogue, and their fused equations.
         var epilogueRoots: [Int] = []
         var epilogueMembers: Set<Int> = []
+        /// Reduction kernels with an epilogue: whether the reduction's result must be stored
+        /// (another step or the program's outputs read it).
+        var resultReadElsewhere = false
 
         init(roots: [Int], members: Set<Int>, isReduction: Bool, indexSpace: [Int], opaque: Int?) {
             self.roots = roots
@@ -209,15 +222,13 @@ public enum Fusion {
     /// Turns pending kernel steps into kernels.
     struct Emitter {
         let eqs: [JaxprEquation]
-        let outputs: [JaxprAtom]
         let producerIndex: [ObjectIdentifier: Int]
         let producer: (JaxprVar) -> JaxprEquation?
         var kernelNumber = 0
 
-        init(eqs: [JaxprEquation], outputs: [JaxprAtom], producerIndex: [ObjectIdentifier: Int],
+        init(eqs: [JaxprEquation], producerIndex: [ObjectIdentifier: Int],
              producer: @escaping (JaxprVar) -> JaxprEquation?) {
             self.eqs = eqs
-            self.outputs = outputs
             self.producerIndex = producerIndex
             self.producer = producer
         }
@@ -271,14 +282,17 @@ public enum Fusion {
             let result = eq.outputs[0]
             let inputs = KernelInputs()
             let body = KernelBuilder(indexSpace: s.indexSpace, inputs: inputs, producer: producer)
-            let value = try body.emit(eq.inputs[0], body.identity)
-            let epilogue = KernelBuilder(indexSpace: result.type.shape, inputs: inputs, accumulator: result, producer: producer)
+            let accumulatorDType = Fusion.accumulatorDType(result.type.dtype)
+            var value = try body.emit(eq.inputs[0], body.identity)
+            if body.dtype(of: value) != accumulatorDType { value = body.add(.convert(value), accumulatorDType) }
+            let epilogue = KernelBuilder(indexSpace: result.type.shape, inputs: inputs,
+                                         accumulator: (result, accumulatorDType), producer: producer)
             var outVars: [JaxprVar] = []
             var stores: [KernelStore] = []
             if epilogueRoots.isEmpty {
                 // A plain reduction: one output, no epilogue, no stores.
                 outVars.append(result)
-            } else if isReadOutside(result, s.epilogueMembers) {
+            } else if s.resultReadElsewhere {
                 stores.append(KernelStore(output: 0, value: try epilogue.emit(.variable(result), epilogue.identity)))
                 outVars.append(result)
             }
@@ -290,7 +304,7 @@ public enum Fusion {
             let kernel = Kernel(name: name(), inputs: inputs.vars.map(\.type.strong), outputs: outVars.map(\.type.strong),
                                 indexSpace: s.indexSpace, body: body.body, stores: stores,
                                 reduction: KernelReduction(op: op, axes: axes.sorted(), value: value,
-                                                           accumulatorDType: result.type.dtype),
+                                                           accumulatorDType: accumulatorDType),
                                 epilogue: epilogue.body)
             return .kernel(KernelStep(kernel: kernel, inputs: inputs.vars, outputs: outVars,
                                       equations: s.allMembers.sorted().map { eqs[$0] }))
@@ -306,14 +320,6 @@ public enum Fusion {
                 }
             }
             return seen
-        }
-
-        /// Whether `v` is a program output or read by an equation outside `members`.
-        func isReadOutside(_ v: JaxprVar, _ members: Set<Int>) -> Bool {
-            if outputs.contains(where: { if case .variable(let o) = $0 { return o === v } else { return false } }) { return true }
-            return eqs.indices.contains { i in
-                !members.contains(i) && eqs[i].inputs.contains { if case .variable(let x) = $0 { return x === v } else { return false } }
-            }
         }
     }
 
@@ -338,6 +344,13 @@ public enum Fusion {
         return readers.contains { i in
             eqs[i].inputs.contains { if case .variable(let v) = $0 { return outs.contains(ObjectIdentifier(v)) } else { return false } }
         }
+    }
+
+    /// The dtype a fused reduction of `dtype` values accumulates in: float32 for float16 (as
+    /// XLA and the eager reductions do, so that summing 4096 float16 ones gives 4096, not
+    /// 2048), else `dtype` itself. The result is converted back once per output element.
+    public static func accumulatorDType(_ dtype: DType) -> DType {
+        dtype == .float16 ? .float32 : dtype
     }
 
     /// Conversions and identities are cheap enough to recompute in every kernel using them.

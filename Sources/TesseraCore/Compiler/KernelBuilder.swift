@@ -57,15 +57,16 @@ final class KernelBuilder {
     private var instructionIndex: [KernelInstruction: KernelValue] = [:]
     /// The fused equation producing a variable, or nil for a leaf (a kernel input).
     let producer: (JaxprVar) -> JaxprEquation?
-    /// In an epilogue: the reduction's result variable, read as `accumulator`.
-    let accumulator: JaxprVar?
+    /// In an epilogue: the reduction's result variable, read as `accumulator` (of the
+    /// accumulator's dtype, converted to the result's dtype when they differ).
+    let accumulator: (variable: JaxprVar, dtype: DType)?
 
     struct MemoKey: Hashable {
         let variable: ObjectIdentifier
         let map: ValueMap
     }
 
-    init(indexSpace: [Int], inputs: KernelInputs = KernelInputs(), accumulator: JaxprVar? = nil,
+    init(indexSpace: [Int], inputs: KernelInputs = KernelInputs(), accumulator: (variable: JaxprVar, dtype: DType)? = nil,
          producer: @escaping (JaxprVar) -> JaxprEquation?) {
         self.indexSpace = indexSpace
         self.inputs = inputs
@@ -113,10 +114,11 @@ final class KernelBuilder {
 
     private func load(_ v: JaxprVar, _ map: ValueMap) throws -> KernelValue {
         let m = indexMap(v, map)
-        if let acc = accumulator, acc === v {
+        if let acc = accumulator, acc.variable === v {
             let contiguous = zip(contiguousStrides(indexSpace), indexSpace).map { $1 <= 1 ? 0 : $0 }
             guard m.offset == 0 && m.strides == contiguous else { throw EpilogueMismatch() }
-            return add(.accumulator, v.type.dtype)
+            let value = add(.accumulator, acc.dtype)
+            return acc.dtype == v.type.dtype ? value : add(.convert(value), v.type.dtype)
         }
         return add(.load(input: inputs.number(of: v), map: m), v.type.dtype)
     }

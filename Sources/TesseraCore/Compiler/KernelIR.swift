@@ -245,8 +245,9 @@ public struct KernelReduction: Hashable, Sendable {
     public var axes: [Int]
     /// The body value accumulated at each point.
     public var value: KernelValue
-    /// The accumulator's dtype: the fusion pass uses the output dtype (as the eager
-    /// reduction does); a backend may accumulate more precisely.
+    /// The accumulator's dtype: the fusion pass uses the output dtype, except float32 for
+    /// float16 outputs (as XLA and the eager reductions do); the body's `value` has this
+    /// dtype. A backend may accumulate more precisely.
     public var accumulatorDType: DType
     /// Creates a reduction.
     public init(op: ReduceOp, axes: [Int], value: KernelValue, accumulatorDType: DType) {

@@ -4,11 +4,14 @@ import Foundation
 /// trees per signature, and inlines it under other transformations.
 final class JitEngine: Sendable {
     let name: String
-    let cache = JitCache()
+    let cache: JitCache
     /// Serialises tracing and compiling (threads asking for one new signature trace once).
     private let compileLock = NSLock()
 
-    init(name: String) { self.name = name }
+    init(name: String, cacheSize: Int?) {
+        self.name = name
+        cache = JitCache(capacity: cacheSize ?? JitCache.defaultCapacity, name: name)
+    }
 
     /// Whether a call must inline the function (a trace is active or an argument is a
     /// tracer): outer transformations then see its primitives.
@@ -89,9 +92,9 @@ public struct LoweredProgram: CustomStringConvertible, Sendable {
 public final class JittedFunction<A: TensorTree, R: TensorTree>: Sendable {
     let engine: JitEngine
     let f: @Sendable (A) -> R
-    init(_ f: @escaping @Sendable (A) -> R, name: String) {
+    init(_ f: @escaping @Sendable (A) -> R, name: String, cacheSize: Int?) {
         self.f = f
-        engine = JitEngine(name: name)
+        engine = JitEngine(name: name, cacheSize: cacheSize)
     }
     /// Runs the compiled program (or `f` itself under another transformation).
     public func callAsFunction(_ a: A) -> R { engine.call([a]) { f($0[0] as! A) } }
@@ -99,6 +102,12 @@ public final class JittedFunction<A: TensorTree, R: TensorTree>: Sendable {
     public func lower(_ a: A) -> LoweredProgram { engine.lowered([a]) { f($0[0] as! A) } }
     /// How many times the function was traced (once per new signature).
     public var traceCount: Int { engine.cache.traceCount }
+    /// How many signatures' programs are cached (at most `cacheSize`).
+    public var cachedProgramCount: Int { engine.cache.count }
+    /// The most programs kept before the least recently used is evicted.
+    public var cacheSize: Int { engine.cache.capacity }
+    /// How many programs were evicted to make room for new signatures.
+    public var evictionCount: Int { engine.cache.evictionCount }
     /// The function as a closure (for passing to other transformations).
     public var function: @Sendable (A) -> R { { [self] a in self(a) } }
 }
@@ -107,9 +116,9 @@ public final class JittedFunction<A: TensorTree, R: TensorTree>: Sendable {
 public final class JittedFunction2<A: TensorTree, B: TensorTree, R: TensorTree>: Sendable {
     let engine: JitEngine
     let f: @Sendable (A, B) -> R
-    init(_ f: @escaping @Sendable (A, B) -> R, name: String) {
+    init(_ f: @escaping @Sendable (A, B) -> R, name: String, cacheSize: Int?) {
         self.f = f
-        engine = JitEngine(name: name)
+        engine = JitEngine(name: name, cacheSize: cacheSize)
     }
     /// Runs the compiled program (or `f` itself under another transformation).
     public func callAsFunction(_ a: A, _ b: B) -> R { engine.call([a, b]) { f($0[0] as! A, $0[1] as! B) } }
@@ -119,6 +128,12 @@ public final class JittedFunction2<A: TensorTree, B: TensorTree, R: TensorTree>:
     }
     /// How many times the function was traced.
     public var traceCount: Int { engine.cache.traceCount }
+    /// How many signatures' programs are cached (at most `cacheSize`).
+    public var cachedProgramCount: Int { engine.cache.count }
+    /// The most programs kept before the least recently used is evicted.
+    public var cacheSize: Int { engine.cache.capacity }
+    /// How many programs were evicted to make room for new signatures.
+    public var evictionCount: Int { engine.cache.evictionCount }
     /// The function as a closure.
     public var function: @Sendable (A, B) -> R { { [self] a, b in self(a, b) } }
 }
@@ -127,9 +142,9 @@ public final class JittedFunction2<A: TensorTree, B: TensorTree, R: TensorTree>:
 public final class JittedFunction3<A: TensorTree, B: TensorTree, C: TensorTree, R: TensorTree>: Sendable {
     let engine: JitEngine
     let f: @Sendable (A, B, C) -> R
-    init(_ f: @escaping @Sendable (A, B, C) -> R, name: String) {
+    init(_ f: @escaping @Sendable (A, B, C) -> R, name: String, cacheSize: Int?) {
         self.f = f
-        engine = JitEngine(name: name)
+        engine = JitEngine(name: name, cacheSize: cacheSize)
     }
     /// Runs the compiled program (or `f` itself under another transformation).
     public func callAsFunction(_ a: A, _ b: B, _ c: C) -> R {
@@ -141,6 +156,12 @@ public final class JittedFunction3<A: TensorTree, B: TensorTree, C: TensorTree, 
     }
     /// How many times the function was traced.
     public var traceCount: Int { engine.cache.traceCount }
+    /// How many signatures' programs are cached (at most `cacheSize`).
+    public var cachedProgramCount: Int { engine.cache.count }
+    /// The most programs kept before the least recently used is evicted.
+    public var cacheSize: Int { engine.cache.capacity }
+    /// How many programs were evicted to make room for new signatures.
+    public var evictionCount: Int { engine.cache.evictionCount }
     /// The function as a closure.
     public var function: @Sendable (A, B, C) -> R { { [self] a, b, c in self(a, b, c) } }
 }
@@ -153,50 +174,53 @@ func defaultJitName(_ fileID: String, _ line: Int) -> String { "closure at \(fil
 ///
 /// A tensor captured by `f` (not passed as an argument) is a constant baked into the
 /// compiled program. `name` appears in logs and error messages (default: the call site,
-/// `closure at Module/File.swift:12`).
+/// `closure at Module/File.swift:12`). The function keeps the programs of at most
+/// `cacheSize` signatures (default 64) and evicts the least recently used one when a new
+/// signature needs room (logged under `TESSERA_LOG=debug`); calling it again with an
+/// evicted signature traces and compiles again.
 /// ```swift
 /// let fast = jit(f)
 /// fast(x).blockUntilReady()
 /// ```
-public func jit<A: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A) -> R, name: String? = nil,
+public func jit<A: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A) -> R, name: String? = nil, cacheSize: Int? = nil,
     fileID: String = #fileID, line: Int = #line) -> JittedFunction<A, R> {
-    JittedFunction(f, name: name ?? defaultJitName(fileID, line))
+    JittedFunction(f, name: name ?? defaultJitName(fileID, line), cacheSize: cacheSize)
 }
 
 /// `jit` of a function of two tensor trees.
 public func jit<A: TensorTree, B: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A, B) -> R,
-                                                              name: String? = nil,
+                                                              name: String? = nil, cacheSize: Int? = nil,
     fileID: String = #fileID, line: Int = #line) -> JittedFunction2<A, B, R> {
-    JittedFunction2(f, name: name ?? defaultJitName(fileID, line))
+    JittedFunction2(f, name: name ?? defaultJitName(fileID, line), cacheSize: cacheSize)
 }
 
 /// `jit` of a function of three tensor trees.
 public func jit<A: TensorTree, B: TensorTree, C: TensorTree, R: TensorTree>(
-    _ f: @escaping @Sendable (A, B, C) -> R, name: String? = nil,
+    _ f: @escaping @Sendable (A, B, C) -> R, name: String? = nil, cacheSize: Int? = nil,
     fileID: String = #fileID, line: Int = #line) -> JittedFunction3<A, B, C, R> {
-    JittedFunction3(f, name: name ?? defaultJitName(fileID, line))
+    JittedFunction3(f, name: name ?? defaultJitName(fileID, line), cacheSize: cacheSize)
 }
 
 /// `jit` returning a plain closure, for passing to other transformations
 /// (`grad(jit(f))`, `vmap(jit(f))`).
 @_disfavoredOverload
-public func jit<A: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A) -> R, name: String? = nil,
+public func jit<A: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A) -> R, name: String? = nil, cacheSize: Int? = nil,
     fileID: String = #fileID, line: Int = #line) -> @Sendable (A) -> R {
-    JittedFunction(f, name: name ?? defaultJitName(fileID, line)).function
+    JittedFunction(f, name: name ?? defaultJitName(fileID, line), cacheSize: cacheSize).function
 }
 
 /// `jit` of two arguments returning a plain closure.
 @_disfavoredOverload
 public func jit<A: TensorTree, B: TensorTree, R: TensorTree>(_ f: @escaping @Sendable (A, B) -> R,
-                                                              name: String? = nil,
+                                                              name: String? = nil, cacheSize: Int? = nil,
     fileID: String = #fileID, line: Int = #line) -> @Sendable (A, B) -> R {
-    JittedFunction2(f, name: name ?? defaultJitName(fileID, line)).function
+    JittedFunction2(f, name: name ?? defaultJitName(fileID, line), cacheSize: cacheSize).function
 }
 
 /// `jit` of three arguments returning a plain closure.
 @_disfavoredOverload
 public func jit<A: TensorTree, B: TensorTree, C: TensorTree, R: TensorTree>(
-    _ f: @escaping @Sendable (A, B, C) -> R, name: String? = nil,
+    _ f: @escaping @Sendable (A, B, C) -> R, name: String? = nil, cacheSize: Int? = nil,
     fileID: String = #fileID, line: Int = #line) -> @Sendable (A, B, C) -> R {
-    JittedFunction3(f, name: name ?? defaultJitName(fileID, line)).function
+    JittedFunction3(f, name: name ?? defaultJitName(fileID, line), cacheSize: cacheSize).function
 }

@@ -13,12 +13,6 @@ import TesseraCore
 /// and return; `waitUntilReady` and `download` submit it and wait on its fence, and rethrow
 /// errors (device loss, out of memory) raised there.
 public final class VulkanBackend: Backend, @unchecked Sendable {
-    /// Serialises host-side use of the backend across threads. Concurrent recording and
-    /// submission from several threads crashed lavapipe under the parallel test suite
-    /// (a race not yet found); until it is, every entry point takes this lock (recursive:
-    /// conv's on-device lowering calls `execute` from inside `execute`).
-    private let serial = NSRecursiveLock()
-
     /// The process-wide instance.
     public static let shared = VulkanBackend()
 
@@ -102,8 +96,6 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
 
     /// A ready buffer holding a copy of `bytes`.
     public func upload(_ bytes: UnsafeRawBufferPointer, type: ShapedType, to device: Device) throws -> any DeviceBuffer {
-        serial.lock()
-        defer { serial.unlock() }
         let ctx = try context(device)
         try checkDType(type.dtype, ctx, "upload of \(type)")
         if bytes.count != type.byteCount {
@@ -114,8 +106,6 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
 
     /// Waits for `buffer` and copies its bytes into `destination`.
     public func download(_ buffer: any DeviceBuffer, type: ShapedType, into destination: UnsafeMutableRawBufferPointer) throws {
-        serial.lock()
-        defer { serial.unlock() }
         let b = try Self.vulkanBuffer(buffer)
         if destination.count < type.byteCount || b.byteCount < type.byteCount {
             throw TesseraError(.invalidArgument, "vulkan: download of \(type) into \(destination.count) bytes from a buffer of \(b.byteCount) bytes")
@@ -126,24 +116,18 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
 
     /// Waits for the work producing `buffer`; rethrows its error.
     public func waitUntilReady(_ buffer: any DeviceBuffer) throws {
-        serial.lock()
-        defer { serial.unlock() }
         let b = try Self.vulkanBuffer(buffer)
         try b.context.wait(b)
     }
 
     /// Waits for all work queued on `device`.
     public func synchronize(_ device: Device) throws {
-        serial.lock()
-        defer { serial.unlock() }
         try context(device).synchronize()
     }
 
     /// Enqueues one primitive on the device (see `VulkanEager`).
     public func execute(_ primitive: Primitive, inputs: [any DeviceBuffer], inputTypes: [ShapedType],
                         outputTypes: [ShapedType], on device: Device) throws -> [any DeviceBuffer] {
-        serial.lock()
-        defer { serial.unlock() }
         let ctx = try context(device)
         let ins = try inputs.map(Self.vulkanBuffer)
         for t in inputTypes + outputTypes { try checkDType(t.dtype, ctx, printedName(primitive)) }
@@ -153,8 +137,6 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
 
     /// Renders the kernel to GLSL and compiles it (SPIR-V from the disk cache when known).
     public func compile(_ kernel: Kernel, on device: Device) throws -> any CompiledKernel {
-        serial.lock()
-        defer { serial.unlock() }
         let ctx = try context(device)
         let launch = try GLSLKernelRenderer(info: ctx.info, label: ctx.label).render(kernel)
         // Build the pipeline now, so that compile errors surface at compile time.
@@ -165,8 +147,6 @@ public final class VulkanBackend: Backend, @unchecked Sendable {
 
     /// Allocates the outputs and records the kernel's dispatch.
     public func run(_ kernel: any CompiledKernel, inputs: [any DeviceBuffer], on device: Device) throws -> [any DeviceBuffer] {
-        serial.lock()
-        defer { serial.unlock() }
         guard let compiled = kernel as? VulkanCompiledKernel else {
             throw TesseraError(.invalidArgument, "vulkan: \(kernel.kernel.name) was compiled by another backend; compile it with the Vulkan backend")
         }

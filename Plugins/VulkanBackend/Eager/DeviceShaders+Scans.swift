@@ -23,10 +23,7 @@ extension DeviceShaders {
                 uint base = o * \(n * inner)u + r;
                 \(t) best = \(Self.read(0, x.dtype, "base"));
                 int bestIndex = 0;
-                for (int j = 1; j < \(n); j++) {
-                    \(t) v = \(Self.read(0, x.dtype, "base + uint(j) * \(inner)u"));
-                    if (\(better)) { best = v; bestIndex = j; }
-                }
+                \(Self.loop("j", from: "1u", to: "\(n)u", "\(t) v = \(Self.read(0, x.dtype, "base + j * \(inner)u")); if (\(better)) { best = v; bestIndex = int(j); }"))
                 b1[i] = \(ShaderProgram.glslType(outD))(bestIndex);
         """
         let count = n == 0 ? 0 : outs[0].count
@@ -68,12 +65,7 @@ extension DeviceShaders {
         uint o = i / \(inner)u, r = i % \(inner)u;
                 uint base = o * \(n * inner)u + r;
                 \(wideAccumulator ? "float" : t) acc = \(identity);
-                for (int s = 0; s < \(n); s++) {
-                    uint p = base + uint(\(reverse ? "\(n - 1) - s" : "s")) * \(inner)u;
-                    \(t) v = \(Self.read(0, x.dtype, "p"));
-                    acc = \(combined);
-                    \(Self.write(1, x.dtype, "p", wideAccumulator ? "float16_t(acc)" : "acc"))
-                }
+                \(Self.loop("s", to: "\(n)u", "uint p = base + (\(reverse ? "\(n - 1)u - s" : "s")) * \(inner)u; \(t) v = \(Self.read(0, x.dtype, "p")); acc = \(combined); \(Self.write(1, x.dtype, "p", wideAccumulator ? "float16_t(acc)" : "acc"))"))
         """
         return try elementwise(op.rawValue, bindings: [x.dtype, x.dtype], count: n == 0 ? 0 : lines, loop: loop,
                                sections: ops.sections)
@@ -99,7 +91,7 @@ extension DeviceShaders {
                 lt = "a < b ? -1 : (b < a ? 1 : 0)"
             }
             functions.append("int tz_cmp\(k)(uint p, uint q) { \(t) a = \(Self.read(k, d, "p")); \(t) b = \(Self.read(k, d, "q")); return \(lt); }")
-            keyCompare.append("c = tz_cmp\(k)(q, p); if (c != 0) { if (c < 0) rank++; continue; }")
+            keyCompare.append("if (c == 0) c = tz_cmp\(k)(q, p);")
         }
         let m = ins.count
         let moves = (0..<m).map { "b\(m + $0)[dst] = b\($0)[p];" }.joined(separator: " ")
@@ -109,13 +101,7 @@ extension DeviceShaders {
                 uint base = o * \(n * inner)u + r;
                 uint p = base + j * \(inner)u;
                 uint rank = 0u;
-                for (uint s = 0u; s < \(n)u; s++) {
-                    if (s == j) continue;
-                    uint q = base + s * \(inner)u;
-                    int c;
-                    \(keyCompare.joined(separator: "\n            "))
-                    if (s < j) rank++;
-                }
+                \(Self.loop("s", to: "\(n)u", "if (s != j) { uint q = base + s * \(inner)u; int c = 0; \(keyCompare.joined(separator: " ")) if (c < 0 || (c == 0 && s < j)) rank++; }"))
                 uint dst = base + rank * \(inner)u;
                 \(moves)
         """

@@ -30,6 +30,27 @@ struct DeviceShaders {
 
     // MARK: building blocks
 
+    /// `for (uint v = first; v < end; v++) { body }`, unrolled: lavapipe ends a shader
+    /// invocation after 65535 loop iterations in all (a per-invocation loop limiter), so
+    /// long sequential loops (scans, argmax, sort ranks, scatter, reductions along a long
+    /// axis) advance several elements per iteration: 16, or when `end` is a literal
+    /// (`"300000u"`), enough to keep the loop under 8192 iterations up to 256 per iteration
+    /// (about 2 million elements; beyond 16 million the limiter still cuts in). `body` must
+    /// not use `continue` or `break`.
+    static func loop(_ v: String, from first: String = "0u", to end: String, _ body: String) -> String {
+        let factor = unrollFactor(tripCount: end.hasSuffix("u") ? Int(end.dropLast()) : nil)
+        let steps = (0..<factor).map { "{ uint \(v) = \(v)_hi + \($0)u; if (\(v) < \(v)_end) { \(body) } }" }.joined(separator: "\n")
+        return "{ uint \(v)_end = \(end);\nfor (uint \(v)_hi = \(first); \(v)_hi < \(v)_end; \(v)_hi += \(factor)u) {\n\(steps)\n} }"
+    }
+
+    /// Elements per iteration of `loop` for a trip count (nil: not known when rendering).
+    static func unrollFactor(tripCount: Int?) -> Int {
+        guard let n = tripCount else { return 16 }
+        var factor = 16
+        while factor < 256 && (n + factor - 1) / factor > 8192 { factor *= 2 }
+        return factor
+    }
+
     /// `int c0 = ...;` lines: coordinates of a row-major linear index over `shape`.
     static func coordinates(_ linear: String, _ shape: [Int], prefix: String) -> String {
         var lines: [String] = []
@@ -258,17 +279,18 @@ struct DeviceShaders {
             memoryBarrierBuffer();
             barrier();
             if (lid != 0u) return;
-            for (uint row = 0u; row < \(batchShape.reduce(1, *))u; row++) {
+            \(Self.loop("row", to: "\(batchShape.reduce(1, *))u", """
                 \(rowLines.joined(separator: "\n        "))
-                if (!ok) continue;
-                for (uint wi = 0u; wi < \(windowCount)u; wi++) {
-                    \(Self.coordinates("wi", window, prefix: "w"))
-                    int uo = \(Self.linear(uCoords, u.shape));
-                    int o = \(Self.linear(oCoords, x.shape));
-                    \(t) v = \(combined);
-                    \(Self.write(3, x.dtype, "o", "v"))
+                if (ok) {
+                    \(Self.loop("wi", to: "\(windowCount)u", """
+                        \(Self.coordinates("wi", window, prefix: "w"))
+                        int uo = \(Self.linear(uCoords, u.shape));
+                        int o = \(Self.linear(oCoords, x.shape));
+                        \(t) v = \(combined);
+                        \(Self.write(3, x.dtype, "o", "v"))
+                    """))
                 }
-            }
+            """))
         }
         """
         let program = ShaderProgram(name: "scatter", bindings: [x.dtype, idx.dtype, u.dtype, x.dtype], pushWords: 1,

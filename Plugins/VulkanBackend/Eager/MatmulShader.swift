@@ -137,9 +137,7 @@ struct MatmulShader {
                 \(rows)
                 \(cols)
                 \(declarations)
-                for (uint kk = 0u; kk < \(k)u; kk++) {
-                    \(step)
-                }
+                \(DeviceShaders.loop("kk", to: "\(k)u", step))
                 \(stores)
         """
         return try shaders.elementwise("dot_general_registers", bindings: [l.dtype, r.dtype, out.dtype], count: out.count == 0 ? 0 : count,
@@ -170,12 +168,12 @@ struct MatmulShader {
         let loop = """
         \(DeviceShaders.coordinates("i", out.shape, prefix: "c"))
                 \(at) s = \(acc == .float64 ? "0.0lf" : "\(at)(0)");
-                for (uint kk = 0u; kk < \(kCount)u; kk++) {
+                \(DeviceShaders.loop("kk", to: "\(kCount)u", """
                     \(DeviceShaders.coordinates("kk", kShape, prefix: "k"))
                     int la = \(lTerms.isEmpty ? "0" : lTerms.joined(separator: " + "));
                     int ra = \(rTerms.isEmpty ? "0" : rTerms.joined(separator: " + "));
                     s += \(lv) * \(rv);
-                }
+                """))
                 b2[i] = \(ops.convert("s", from: acc, to: out.dtype));
         """
         return try shaders.elementwise("dot_general", bindings: [l.dtype, r.dtype, out.dtype], count: out.count, loop: loop,

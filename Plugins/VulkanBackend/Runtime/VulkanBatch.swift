@@ -18,6 +18,13 @@ final class VulkanBatch: @unchecked Sendable {
     var setsUsed = 0
     /// Set when submission or execution failed.
     var error: TesseraError?
+    /// Threads blocked in `vkWaitForFences` on this batch's fence. A retired batch is
+    /// recycled (fence and command buffer reset, batch reused) only once this is zero:
+    /// resetting a fence another thread waits on is undefined, and the waiter would then
+    /// wait on the batch's next, unrelated submission.
+    var waiters = 0
+    /// Retired while threads were still waiting on it: the last of them recycles it.
+    var recycleWhenUnwaited = false
 
     static let maxDispatches = 64
     static let maxDescriptors = 64 * 16

@@ -4,8 +4,13 @@ import TesseraCore
 
 /// One logical Vulkan device: queue, memory pool, pipelines and the batch being recorded.
 ///
-/// Every Vulkan call that needs external synchronisation runs under `lock`. Work is
-/// recorded into the current batch and submitted when it is full or when someone waits.
+/// Thread safety: every Vulkan call that needs external synchronisation (the queue, the
+/// command pool and its command buffers, the batches' descriptor pools and fences) runs
+/// under `lock`, held only while recording or submitting (never while compiling or
+/// waiting). Threads wait on fences without the lock; a batch being waited on is never
+/// recycled (see `VulkanBatch.waiters`). The memory pool and the pipelines have locks of
+/// their own. Work is recorded into the current batch and submitted when it is full or
+/// when someone waits.
 final class VulkanDeviceContext: @unchecked Sendable {
     let info: VulkanDeviceInfo
     let label: String
@@ -99,7 +104,7 @@ final class VulkanDeviceContext: @unchecked Sendable {
         if info.bufferDeviceAddress { usage |= VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT.rawValue }
         pool = VulkanMemoryPool(device: self.device, deviceName: label, info: info, memoryTypeIndex: UInt32(typeIndex),
                                 hostVisible: hostVisible, useDeviceAddress: info.bufferDeviceAddress, usage: usage)
-        pipelines = try VulkanPipelines(device: self.device, info: info, label: label)
+        pipelines = try VulkanPipelines(device: self.device, info: info, label: label, queueLock: lock)
     }
 
     // MARK: buffers
@@ -157,7 +162,7 @@ final class VulkanDeviceContext: @unchecked Sendable {
             try submitLocked()
             return batch
         }
-        try waitFor(batch)
+        try waitFor(batch, registered: withLock { registerWaiterLocked(batch) })
         destination.copyMemory(from: staging.mapped, byteCount: count)
     }
 
@@ -351,7 +356,7 @@ final class VulkanDeviceContext: @unchecked Sendable {
                 batch.outputs.removeAll()
                 batch.retained.removeAll()
                 batch.state = .complete
-                recycleLocked(batch)
+                if batch.waiters == 0 { recycleLocked(batch) } else { batch.recycleWhenUnwaited = true }
             } else {
                 fail(batch, VulkanResult.error(status, "queued work", device: label))
             }
@@ -372,41 +377,58 @@ final class VulkanDeviceContext: @unchecked Sendable {
 
     // MARK: waiting
 
+    /// Under the lock: registers the caller as a waiter on a submitted batch (so that no
+    /// other thread recycles it meanwhile); false when there is nothing to wait for.
+    private func registerWaiterLocked(_ batch: VulkanBatch) -> Bool {
+        guard batch.state == .submitted else { return false }
+        batch.waiters += 1
+        return true
+    }
+
     /// Waits until the work writing `buffer` is done; rethrows its error.
     func wait(_ buffer: VulkanBuffer) throws {
-        let batch: VulkanBatch? = try withLock {
+        let pending: (VulkanBatch, Bool)? = try withLock {
             if let f = buffer.failure { throw f }
+            // A producer is set only until its batch retires, so it cannot have been recycled.
             guard let b = buffer.producer else { return nil }
             if b.state == .recording { try submitLocked() }
-            return b
+            return (b, registerWaiterLocked(b))
         }
-        if let batch { try waitFor(batch) }
+        if let (batch, registered) = pending { try waitFor(batch, registered: registered) }
         try withLock { if let f = buffer.failure { throw f } }
     }
 
-    /// Waits for a submitted batch's fence, then retires finished batches.
-    func waitFor(_ batch: VulkanBatch) throws {
-        var fence: VkFence? = batch.fence
-        let done = withLock { batch.state == .complete }
-        if !done {
+    /// Waits for a batch's fence (when `registered` by `registerWaiterLocked`), retires
+    /// finished batches, and rethrows the batch's error.
+    private func waitFor(_ batch: VulkanBatch, registered: Bool) throws {
+        var waitError: TesseraError?
+        if registered {
+            var fence: VkFence? = batch.fence
             let r = vkWaitForFences(device, 1, &fence, VkBool32(VK_TRUE), UInt64.max)
-            if r != VK_SUCCESS && r != VK_TIMEOUT {
-                let e = VulkanResult.error(r, "vkWaitForFences", device: label)
-                withLock { fail(batch, e) }
-                throw e
-            }
+            if r != VK_SUCCESS && r != VK_TIMEOUT { waitError = VulkanResult.error(r, "vkWaitForFences", device: label) }
         }
-        withLock { retireLocked() }
-        if let e = withLock({ batch.error }) { throw e }
+        try withLock {
+            if registered {
+                batch.waiters -= 1
+                if let e = waitError, batch.state != .complete { fail(batch, e) }
+            }
+            retireLocked()
+            let error = batch.error ?? waitError
+            if batch.waiters == 0 && batch.recycleWhenUnwaited {
+                batch.recycleWhenUnwaited = false
+                recycleLocked(batch)
+            }
+            if let error { throw error }
+        }
     }
 
     /// Submits everything recorded and waits for all queued work.
     func synchronize() throws {
-        let last: VulkanBatch? = try withLock {
+        let last: (VulkanBatch, Bool)? = try withLock {
             try submitLocked()
-            return inFlight.last
+            return inFlight.last.map { ($0, registerWaiterLocked($0)) }
         }
-        if let last { try waitFor(last) }
+        if let (batch, registered) = last { try waitFor(batch, registered: registered) }
     }
 }
 

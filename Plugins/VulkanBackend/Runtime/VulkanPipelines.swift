@@ -31,13 +31,22 @@ final class VulkanPipelines: @unchecked Sendable {
     /// Whether the pipeline cache file was found corrupted and ignored (tests read this).
     private(set) var pipelineCacheWasRebuilt = false
     private(set) var pipelineCacheLoadedBytes = 0
+    /// Size of the driver's cache data as last loaded or saved: a pipeline found in the
+    /// cache leaves it unchanged, and a warm process then skips rewriting the file.
+    private var pipelineCacheSavedBytes = 0
     let pushBytes: Int
+    /// The device context's queue lock, held while a pipeline is created on a CPU device:
+    /// lavapipe (Mesa 22) builds a compute pipeline's state on the same gallium context that
+    /// executes queue submissions, without a lock of its own, and concurrent creation and
+    /// submission crashed it. GPUs create pipelines without blocking the queue.
+    private let queueLock: NSLock?
 
-    init(device: VkDevice, info: VulkanDeviceInfo, label: String,
+    init(device: VkDevice, info: VulkanDeviceInfo, label: String, queueLock: NSLock?,
          cacheDirectory: URL? = VulkanCacheDirectory.resolve()) throws {
         self.device = device
         self.info = info
         self.label = label
+        self.queueLock = info.kind == .cpu ? queueLock : nil
         self.pushBytes = Swift.min(128, info.maxPushConstantsSize)
         compiler = ShaderCompiler(cacheDirectory: cacheDirectory, deviceName: label)
         pipelineCache = try createPipelineCache()
@@ -54,6 +63,7 @@ final class VulkanPipelines: @unchecked Sendable {
             if let payload = Self.decodeCacheFile(data, uuid: info.pipelineCacheUUID) {
                 initial = payload
                 pipelineCacheLoadedBytes = payload.count
+                pipelineCacheSavedBytes = payload.count
                 VulkanLog.info("vulkan: loaded pipeline cache \(url.lastPathComponent) (\(payload.count) bytes)")
             } else {
                 pipelineCacheWasRebuilt = true
@@ -100,11 +110,12 @@ final class VulkanPipelines: @unchecked Sendable {
         var size = 0
         let status = vkGetPipelineCacheData(device, cache, &size, nil)
         VulkanLog.debug("vulkan: pipeline cache data: \(VulkanResult.name(status)), \(size) bytes")
-        guard status == VK_SUCCESS, size > 0 else { return }
+        guard status == VK_SUCCESS, size > 0, size != pipelineCacheSavedBytes else { return }
         var data = Data(count: size)
         let r = data.withUnsafeMutableBytes { vkGetPipelineCacheData(device, cache, &size, $0.baseAddress) }
         guard r == VK_SUCCESS else { return }
         VulkanCacheDirectory.write(Self.encodeCacheFile(data.prefix(size)), to: url)
+        pipelineCacheSavedBytes = size
     }
 
     /// The pipeline of `program` in a binding mode (compiled, or from the caches).
@@ -115,9 +126,13 @@ final class VulkanPipelines: @unchecked Sendable {
         if program.pushBytes(deviceAddress: deviceAddress) > pushBytes {
             throw TesseraError(.unsupported, "\(label): \(program.name) needs \(program.pushBytes(deviceAddress: deviceAddress)) bytes of push constants, more than the \(pushBytes) available; it has too many operands for \(deviceAddress ? "buffer device addresses" : "this device")")
         }
+        let start = ContinuousClock.now
         let words = try compiler.spirv(for: source, name: program.name)
+        let spirvDone = ContinuousClock.now
         return try lock.withLock {
             if let p = pipelines[key] { return p }
+            queueLock?.lock()
+            defer { queueLock?.unlock() }
             let (layout, setLayout) = try layoutLocked(arity: deviceAddress ? 0 : program.bindings.count, deviceAddress: deviceAddress)
             var module: VkShaderModule?
             try words.withUnsafeBufferPointer { code in
@@ -152,7 +167,9 @@ final class VulkanPipelines: @unchecked Sendable {
             try VulkanResult.check(r, "vkCreateComputePipelines(\(program.name))", device: label)
             let p = VulkanPipeline(pipeline: pipeline!, layout: layout, setLayout: setLayout)
             pipelines[key] = p
+            let created = ContinuousClock.now
             savePipelineCache()
+            VulkanLog.info("vulkan: pipeline \(program.name): SPIR-V \(spirvDone - start), vkCreateComputePipelines \(created - spirvDone), cache file \(ContinuousClock.now - created)")
             return p
         }
     }

@@ -131,17 +131,31 @@ enum GLSLPrelude {
     const double TZ_PI = 3.141592653589793116lf;
     const double TZ_LN2_HI = 6.93147180369123816490e-01lf;
     const double TZ_LN2_LO = 1.90821492927058770002e-10lf;
-    double tz_exp(double x) {
+    // The rounding error of p = a * b, exactly (Dekker's product, |a|, |b| < 1e150): not
+    // fma(a, b, -p), which drivers may evaluate as a separate multiply and add (lavapipe does).
+    double tz_mul_err(double a, double b, double p) {
+        precise double ca = 134217729.0lf * a;
+        precise double ah = ca - (ca - a);
+        precise double al = a - ah;
+        precise double cb = 134217729.0lf * b;
+        precise double bh = cb - (cb - b);
+        precise double bl = b - bh;
+        precise double e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+        return e;
+    }
+    // exp(x + xl) for a double-double argument (xl is a small tail: pow's y * log x).
+    double tz_exp_dd(double x, double xl) {
         if (isnan(x)) return x;
         if (x > 709.782712893384lf) return TZ_INF;
         if (x < -745.1332191019412lf) return 0.0lf;
         double k = roundEven(x * 1.4426950408889634lf);
-        precise double r = (x - k * TZ_LN2_HI) - k * TZ_LN2_LO;
+        precise double r = ((x - k * TZ_LN2_HI) - k * TZ_LN2_LO) + xl;
         double s = 1.0lf;
         for (int n = 14; n >= 1; n--) s = 1.0lf + r * s / double(n);
         int ki = int(k);
         return ldexp(ldexp(s, ki / 2), ki - ki / 2);
     }
+    double tz_exp(double x) { return tz_exp_dd(x, 0.0lf); }
     double tz_expm1(double x) {
         if (abs(x) < 0.35lf) {
             double t = 1.0lf;
@@ -165,6 +179,31 @@ enum GLSLPrelude {
         double de = double(e);
         return de * TZ_LN2_HI + (2.0lf * s + (2.0lf * s * t + de * TZ_LN2_LO));
     }
+    // log(x) for finite x > 0 as hi + lo, about 2^-60 relative: pow's y * log x needs more
+    // than a double. m = 1 + f in [sqrt(1/2), sqrt(2)), log m = 2 atanh(s) with s = f / (2 + f)
+    // carried as s + sl.
+    double tz_log_dd(double x, out double lo) {
+        int e; double m = frexp(x, e);
+        if (m < 0.70710678118654752lf) { m *= 2.0lf; e -= 1; }
+        precise double f = m - 1.0lf;
+        precise double u = 2.0lf + f;
+        precise double ue = (2.0lf - u) + f;
+        precise double s = f / u;
+        precise double su = s * u;
+        precise double sl = (((f - su) - tz_mul_err(s, u, su)) - s * ue) / u;
+        double s2 = s * s;
+        double t = 0.0lf;
+        for (int k = 12; k >= 1; k--) t = s2 * (1.0lf / double(2 * k + 1) + t);
+        double de = double(e);
+        precise double a = de * TZ_LN2_HI;
+        precise double b = 2.0lf * s;
+        precise double hi = a + b;
+        precise double err = abs(a) >= abs(b) ? (a - hi) + b : (b - hi) + a;
+        precise double rest = err + (2.0lf * sl + (2.0lf * s * t + de * TZ_LN2_LO));
+        precise double h2 = hi + rest;
+        lo = (hi - h2) + rest;
+        return h2;
+    }
     double tz_log1p(double x) {
         if (isinf(x) && x > 0.0lf) return x;
         precise double u = 1.0lf + x;
@@ -186,13 +225,7 @@ enum GLSLPrelude {
     // sin and cos of r in [-pi/4, pi/4].
     double tz_sinpoly(double r) { double r2 = r * r; double t = 1.0lf; for (int j = 9; j >= 1; j--) t = 1.0lf - r2 / double((2 * j) * (2 * j + 1)) * t; return r * t; }
     double tz_cospoly(double r) { double r2 = r * r; double t = 1.0lf; for (int j = 9; j >= 1; j--) t = 1.0lf - r2 / double((2 * j - 1) * (2 * j)) * t; return t; }
-    // x = k * pi/2 + r (Cody-Waite, three parts); returns r and the quadrant k mod 4.
-    double tz_reduce(double x, out int q) {
-        double k = roundEven(x * 0.63661977236758134lf);
-        precise double r = ((x - k * 1.57079632673412561417lf) - k * 6.07710050630396597660e-11lf) - k * 2.02226624871116645580e-21lf;
-        q = int(k - 4.0lf * floor(k * 0.25lf));
-        return r;
-    }
+    \(GLSLTrigReduction.source)
     double tz_sin(double x) {
         if (isinf(x) || isnan(x)) return TZ_NAN;
         if (x == 0.0lf) return x;
@@ -267,30 +300,48 @@ enum GLSLPrelude {
             return y < 0.0lf ? 0.0lf : TZ_INF;
         }
         if (x < 0.0lf && !tz_is_int(y)) return TZ_NAN;
-        double r = tz_exp(y * tz_log(abs(x)));
+        double ll;
+        double lh = tz_log_dd(abs(x), ll);
+        precise double ph = y * lh;
+        precise double pl = abs(ph) < 1e300lf ? tz_mul_err(y, lh, ph) + y * ll : 0.0lf;
+        double r = tz_exp_dd(ph, pl);
         return (x < 0.0lf && tz_is_odd(y)) ? -r : r;
     }
+    // erfc(a) for a >= 0.8 by its continued fraction (more terms closer to 0.8, four per
+    // loop iteration: lavapipe caps a shader's loop iterations), exp(-a^2) with a^2 exact.
     double tz_erfc_cf(double a) {
+        int terms = a >= 1.5lf ? 80 : (a >= 1.0lf ? 200 : 400);
         double t = a;
-        for (int n = 80; n >= 1; n--) t = a + (double(n) * 0.5lf) / t;
-        return tz_exp(-a * a) / (1.7724538509055160273lf * t);
+        for (int n = terms; n >= 4; n -= 4) {
+            t = a + (double(n) * 0.5lf) / t; t = a + (double(n - 1) * 0.5lf) / t;
+            t = a + (double(n - 2) * 0.5lf) / t; t = a + (double(n - 3) * 0.5lf) / t;
+        }
+        precise double h = a * a;
+        precise double l = tz_mul_err(a, a, h);
+        return tz_exp_dd(-h, -l) / (1.7724538509055160273lf * t);
     }
     double tz_erf(double x) {
         if (isnan(x)) return x;
         double a = abs(x);
-        if (a < 2.5lf) {
-            double x2 = x * x, term = x, sum = x;
-            for (int n = 1; n < 70; n++) { term *= -x2 / double(n); sum += term / double(2 * n + 1); }
-            return 1.1283791670955126lf * sum;
+        if (a < 0.8lf) {
+            // x * 2/sqrt(pi) * (1 + T), the leading product in double-double.
+            double x2 = x * x, term = 1.0lf, t = 0.0lf;
+            for (int n = 1; n < 36; n++) { term *= -x2 / double(n); t += term / double(2 * n + 1); }
+            const double cHi = 1.1283791670955126lf, cLo = 1.533545961316588e-17lf;
+            precise double p = cHi * x;
+            precise double pe = tz_mul_err(cHi, x, p) + cLo * x;
+            return p + (pe + cHi * x * t);
         }
         if (a > 6.0lf) return x > 0.0lf ? 1.0lf : -1.0lf;
         double r = 1.0lf - tz_erfc_cf(a);
         return x > 0.0lf ? r : -r;
     }
     double tz_erfc(double x) {
-        if (x < 2.5lf) return 1.0lf - tz_erf(x);
+        if (isnan(x)) return x;
+        if (abs(x) < 0.8lf) return 1.0lf - tz_erf(x);
         if (x > 27.0lf) return 0.0lf;
-        return tz_erfc_cf(x);
+        if (x < -6.0lf) return 2.0lf;
+        return x > 0.0lf ? tz_erfc_cf(x) : 2.0lf - tz_erfc_cf(-x);
     }
     double tz_erfinv(double y) {
         if (isnan(y) || y < -1.0lf || y > 1.0lf) return TZ_NAN;

@@ -120,7 +120,7 @@ extension GLSLKernelRenderer {
                 uint step = gl_NumWorkGroups.x * gl_WorkGroupSize.x;
                 for (uint o = gl_GlobalInvocationID.x; o < M; o += step) {
                     \(accT) acc = \(identity);
-                    for (uint r = 0u; r < R; r++) acc = \(combineAcc);
+                    \(DeviceShaders.loop("r", to: "R", "acc = \(combineAcc);"))
                     \(out)[o] = \(final);
                 }
             }

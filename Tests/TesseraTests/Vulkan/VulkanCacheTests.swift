@@ -63,22 +63,22 @@ struct VulkanCacheTests {
         let program = ShaderProgram(name: "double", bindings: [.float32], pushWords: 1,
                                     body: "void main() { uint i = gl_GlobalInvocationID.x; if (i < pc.p[0]) b0[i] = b0[i] * 2.0; }",
                                     localSize: 64, dtypes: [.float32])
-        let first = try VulkanPipelines(device: context.device, info: context.info, label: context.label, cacheDirectory: dir)
+        let first = try VulkanPipelines(device: context.device, info: context.info, label: context.label, queueLock: context.lock, cacheDirectory: dir)
         _ = try first.pipeline(for: program, deviceAddress: false)
         let url = try #require(first.pipelineCacheURL)
         #expect(url.lastPathComponent.contains(context.info.pipelineCacheUUID))
         #expect(FileManager.default.fileExists(atPath: url.path))
         // A new process (here: a new cache object) loads it.
-        let second = try VulkanPipelines(device: context.device, info: context.info, label: context.label, cacheDirectory: dir)
+        let second = try VulkanPipelines(device: context.device, info: context.info, label: context.label, queueLock: context.lock, cacheDirectory: dir)
         #expect(second.pipelineCacheLoadedBytes > 0 && !second.pipelineCacheWasRebuilt)
         // Corrupt it: ignored (and removed), pipelines still build, and the file is written afresh.
         var data = try Data(contentsOf: url)
         data[data.count - 1] ^= 0xff
         try data.write(to: url)
-        let third = try VulkanPipelines(device: context.device, info: context.info, label: context.label, cacheDirectory: dir)
+        let third = try VulkanPipelines(device: context.device, info: context.info, label: context.label, queueLock: context.lock, cacheDirectory: dir)
         #expect(third.pipelineCacheWasRebuilt && third.pipelineCacheLoadedBytes == 0)
         _ = try third.pipeline(for: program, deviceAddress: false)
-        let fourth = try VulkanPipelines(device: context.device, info: context.info, label: context.label, cacheDirectory: dir)
+        let fourth = try VulkanPipelines(device: context.device, info: context.info, label: context.label, queueLock: context.lock, cacheDirectory: dir)
         #expect(!fourth.pipelineCacheWasRebuilt && fourth.pipelineCacheLoadedBytes > 0)
         // A file of another device (wrong UUID in the driver header) is rejected.
         var payload = Data(count: 64)

@@ -50,6 +50,21 @@ struct TesseraConformanceCommand: ParsableCommand {
     @Option(help: "Matmul sizes for --bench, comma-separated.")
     var matmulSizes: String = "256,512"
 
+    @Flag(help: "Run the long reliability loops on each backend (memory over --eager-ops eager ops and --jit-calls jit calls, --threads threads at once) instead of the matrix.")
+    var reliability = false
+
+    @Option(help: "Eager ops for --reliability.")
+    var eagerOps: Int = 1_000_000
+
+    @Option(help: "Jit calls for --reliability.")
+    var jitCalls: Int = 10_000
+
+    @Option(help: "Threads for --reliability.")
+    var threads: Int = 8
+
+    @Option(help: "Rounds per thread for --reliability.")
+    var rounds: Int = 2000
+
     @Flag(help: "Print every failing check's messages (default: the first 40); with --fuzz, each seed before it runs.")
     var verbose = false
 
@@ -82,6 +97,17 @@ struct TesseraConformanceCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(timings), as: UTF8.self))
+            return
+        }
+        if reliability {
+            var failed = false
+            for device in try devices() {
+                for outcome in ReliabilityRun.run(on: device, eagerOps: eagerOps, jitCalls: jitCalls, threads: threads, rounds: rounds) {
+                    print(outcome)
+                    failed = failed || !outcome.passed
+                }
+            }
+            if failed { throw ExitCode.failure }
             return
         }
         if showProgram {

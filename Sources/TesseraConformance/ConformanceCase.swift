@@ -2,8 +2,9 @@ import Foundation
 import Tessera
 
 /// One conformance case from `Data/conformance_cases.json` (made by
-/// `scripts/testdata/conformance_cases.py` with `jax.lax`, x64 enabled, on CPU): a
-/// primitive with its parameters, input tensors and the expected outputs.
+/// `scripts/testdata/conformance_cases.py`) or `Data/conformance_conv_linalg.json` (made by
+/// `scripts/testdata/conformance_conv_linalg.py`), both with `jax.lax`, x64 enabled, on CPU:
+/// a primitive with its parameters, input tensors and the expected outputs.
 public struct ConformanceCase: Sendable, CustomStringConvertible {
     /// `op/dtype/variant`, e.g. `div/int32/scalar`.
     public let name: String
@@ -13,6 +14,9 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
     public let inputs: [HostTensor]
     /// JAX's outputs.
     public let expected: [HostTensor]
+    /// For `qr`, `eigh` and `svd`, whose vectors are unique only up to sign: the outputs are
+    /// compared after `LinalgSigns.canonical` (nil for every other case).
+    public let canonicalSigns: LinalgSigns?
 
     /// The case name.
     public var description: String { name }
@@ -23,15 +27,15 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
     /// The dtype the matrix files the case under: the first operand's (the output's for iota).
     public var dtype: DType { (inputs.first ?? expected[0]).type.dtype }
 
-    /// Every case in the committed file, decoded once.
-    public static let all: [ConformanceCase] = {
-        guard let url = Bundle.module.url(forResource: "conformance_cases", withExtension: "json", subdirectory: "Data"),
+    /// Every case in the committed files, decoded once.
+    public static let all: [ConformanceCase] = ["conformance_cases", "conformance_conv_linalg"].flatMap { file in
+        guard let url = Bundle.module.url(forResource: file, withExtension: "json", subdirectory: "Data"),
               let data = try? Data(contentsOf: url),
               let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            fatalError("TesseraConformance: the resource Data/conformance_cases.json is missing or unreadable")
+            fatalError("TesseraConformance: the resource Data/\(file).json is missing or unreadable")
         }
         return (root["cases"] as! [[String: Any]]).map(ConformanceCase.init(json:))
-    }()
+    }
 
     /// Decodes one case of the JSON file.
     public init(json: [String: Any]) {
@@ -39,6 +43,7 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
         inputs = (json["inputs"] as! [[String: Any]]).map(HostTensor.init(json:))
         expected = (json["outputs"] as! [[String: Any]]).map(HostTensor.init(json:))
         primitive = ConformanceCase.primitive(json["primitive"] as! [String: Any], name: name)
+        canonicalSigns = (json["canonical_signs"] as? String).map { LinalgSigns(rawValue: $0)! }
     }
 
     /// Builds the `Primitive` a case names (the JSON spelling follows `jax.lax`'s parameter names).
@@ -89,6 +94,27 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
             return .dotGeneral(dimensionNumbers: dn, preferredElementType: (p["preferred"] as? String).flatMap(DType.init(name:)))
         case "threefry2x32": return .threefry2x32
         case "stop_gradient": return .stopGradient
+        case "conv_general_dilated":
+            let dn = ConvDimensionNumbers(lhsSpec: ints("lhs_spec"), rhsSpec: ints("rhs_spec"), outSpec: ints("out_spec"))
+            let padding = (p["padding"] as! [[NSNumber]]).map { ConvPadding($0[0].intValue, $0[1].intValue) }
+            return .convGeneralDilated(ConvParams(windowStrides: ints("window_strides"), padding: padding,
+                                                  lhsDilation: ints("lhs_dilation"), rhsDilation: ints("rhs_dilation"),
+                                                  dimensionNumbers: dn, featureGroupCount: int("feature_group_count"),
+                                                  batchGroupCount: int("batch_group_count")))
+        case "linalg":
+            func flag(_ key: String) -> Bool { p[key] as! Bool }
+            switch string("op") {
+            case "cholesky": return .linalg(.cholesky)
+            case "triangular_solve":
+                return .linalg(.triangularSolve(TriangularSolveOptions(leftSide: flag("left_side"), lower: flag("lower"),
+                                                                        transposeA: flag("transpose_a"),
+                                                                        unitDiagonal: flag("unit_diagonal"))))
+            case "lu": return .linalg(.lu)
+            case "qr": return .linalg(.qr)
+            case "eigh": return .linalg(.eigh)
+            case "svd": return .linalg(.svd)
+            case let op: fatalError("conformance case \(name): unknown linalg op \(op)")
+            }
         case let kind: fatalError("conformance case \(name): unknown primitive kind \(kind)")
         }
     }

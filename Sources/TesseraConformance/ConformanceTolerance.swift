@@ -13,7 +13,12 @@ import Tessera
 ///   their zeros (lgamma(1) is 4.8e-7 there), far more than a few ulp.
 /// - `relative(r)`: within `r * max(1, |expected|)` (in the result's dtype), for sums
 ///   and products whose rounding depends on the order of accumulation (reductions,
-///   scans, dot_general, scatter-add/mul). The sign of a zero result is not compared.
+///   scans, dot_general, conv_general_dilated, scatter-add/mul) and for the linalg
+///   decompositions (cholesky, triangular_solve, lu, qr, eigh, svd on well-conditioned
+///   inputs; qr/eigh/svd after `LinalgSigns` normalises vector signs). r is 4e-3 for
+///   float16, 2e-6 for float32 and 1e-14 for float64. The sign of a zero result is not
+///   compared. (Worst errors seen here: conv float32 ~2.4e3 ulp of values near zero,
+///   qr float32 608 ulp, eigh 370 ulp, all inside the relative bound.)
 public enum ConformanceTolerance: Equatable, Sendable, CustomStringConvertible {
     /// Bit-for-bit value equality (also the sign of zero).
     case exact

@@ -86,7 +86,13 @@ extension FuzzProgram {
         }
         let last = types.count - 1
         let other = Int.random(in: 0..<types.count, using: &rng)
-        self.init(seed: seed, inputs: inputs, steps: steps, outputs: other == last ? [last] : [last, other])
+        var outputs = other == last ? [last] : [last, other]
+        // The newer families come from a second stream, so every program of the first
+        // generator is still the prefix of the program of the same seed.
+        let extended = FuzzExtension.steps(seed: seed, from: last, types: &types)
+        steps += extended
+        if !extended.isEmpty { outputs.append(types.count - 1) }
+        self.init(seed: seed, inputs: inputs, steps: steps, outputs: outputs)
     }
 
     /// The type a step produces (the generator tracks types to pick well-typed operands).
@@ -105,6 +111,8 @@ extension FuzzProgram {
         case .transpose(let a): return ShapedType(types[a].shape.reversed(), types[a].dtype)
         case .flatten(let a): return ShapedType([types[a].count], types[a].dtype)
         case .toFloat(let a): return ShapedType(types[a].shape, .float32)
+        case .cumulative, .sort, .take, .scatterAdd, .whileLoop, .conv1d, .toFloat64:
+            return FuzzExtension.resultType(step, types)
         }
     }
 }
@@ -139,13 +147,16 @@ public enum DifferentialFuzzer {
 
     /// Seeds `seed`, `seed + 1`, ... `seed + count - 1`, each run on every device in `devices`.
     /// `announce` receives each seed before its program runs (to name the program of a crash).
+    /// `failed` receives each mismatch as it is found (a later crash does not lose it).
     public static func run(count: Int, seed: UInt64, on devices: [Device], progress: (String) -> Void = { _ in },
-                           announce: (UInt64) -> Void = { _ in }) -> Report {
+                           announce: (UInt64) -> Void = { _ in }, failed: (Failure) -> Void = { _ in }) -> Report {
         var report = Report()
         let reference = ConformanceRunner.reference
         for i in 0..<count {
             let s = seed &+ UInt64(i)
             announce(s)
+            let before = report.failures.count
+            defer { report.failures[before...].forEach(failed) }
             let program = FuzzProgram(seed: s)
             report.programs += 1
             let expected: [HostTensor]

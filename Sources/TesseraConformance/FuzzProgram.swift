@@ -65,6 +65,22 @@ public enum FuzzStep: Sendable, CustomStringConvertible {
     case cond(Int)
     /// A scan over the leading axis: carry + row, emitting carry * row.
     case scan(Int)
+    /// An inclusive cumulative sum/max/min along an axis (`FuzzExtension`).
+    case cumulative(CumulativeOp, Int, axis: Int, reverse: Bool)
+    /// A stable sort along an axis.
+    case sort(Int, axis: Int)
+    /// Rows of the leading axis picked by constant indices (some out of bounds), with gather's `mode`.
+    case take(Int, indices: [Int32], mode: GatherMode)
+    /// `x.at[indices].add(x[clip(indices)])`: a scatter-add of the value's own rows (duplicates and
+    /// out-of-bounds indices included).
+    case scatterAdd(Int, indices: [Int32])
+    /// A while loop of `trips` iterations on (counter, x): x -> tanh(x) * 0.9 + 0.1 (floats) or x + 3.
+    case whileLoop(Int, trips: Int)
+    /// A one-dimensional convolution of a rank-2 float value [C, W] (as NCW with N = 1) with a
+    /// constant kernel [O, C, K], stride and padding; the result is reshaped to [O, W'].
+    case conv1d(Int, kernel: [Float], outChannels: Int, width: Int, stride: Int, padding: ConvPadding)
+    /// float32 to float64.
+    case toFloat64(Int)
 
     /// The step in a readable form, e.g. `add(v1, v3)`.
     public var description: String {
@@ -80,6 +96,14 @@ public enum FuzzStep: Sendable, CustomStringConvertible {
         case .toFloat(let a): return "float32(v\(a))"
         case .cond(let a): return "cond(v\(a) predicate, v*2, v-1)"
         case .scan(let a): return "scan(v\(a))"
+        case .cumulative(let op, let a, let axis, let reverse): return "\(op.rawValue)(v\(a), axis: \(axis), reverse: \(reverse))"
+        case .sort(let a, let axis): return "sort(v\(a), axis: \(axis))"
+        case .take(let a, let idx, let mode): return "take(v\(a), rows \(idx), mode: \(mode.rawValue))"
+        case .scatterAdd(let a, let idx): return "scatter_add(v\(a), rows \(idx))"
+        case .whileLoop(let a, let trips): return "while(v\(a), \(trips) trips)"
+        case .conv1d(let a, let k, let o, let w, let st, let p):
+            return "conv1d(v\(a), kernel [\(o), C, \(w)] \(k), stride \(st), padding (\(p.low), \(p.high)))"
+        case .toFloat64(let a): return "float64(v\(a))"
         }
     }
 }
@@ -164,6 +188,8 @@ public struct FuzzProgram: Sendable, CustomStringConvertible {
                 return (next, Lax.binary(.mul, next, row))
             }, initial: initial, xs: x)
             return ys
+        case .cumulative, .sort, .take, .scatterAdd, .whileLoop, .conv1d, .toFloat64:
+            return FuzzExtension.apply(step, v)
         }
     }
 }

@@ -17,7 +17,8 @@ struct TesseraConformanceCommand: ParsableCommand {
         pass (with the worst float error in ULPs), FAIL (failing/total checks) or unsup (dtype not \
         supported by the device). Tolerances: exact for integers, bools, movement ops and correctly \
         rounded IEEE ops; 4 ULP for transcendental functions (16 for erf_inv); relative 2e-6 \
-        (float32) for sums, products, dot_general and lgamma/digamma. --fuzz N runs random \
+        (float32; 1e-14 float64) for sums, products, dot_general, conv_general_dilated, the linalg \
+        decompositions (qr/eigh/svd vectors compared after sign normalisation) and lgamma/digamma. --fuzz N runs random \
         programs under jit on each backend against the reference backend's eager result; a \
         mismatch prints the seed and the program as a jaxpr.
         """)
@@ -48,6 +49,21 @@ struct TesseraConformanceCommand: ParsableCommand {
 
     @Option(help: "Matmul sizes for --bench, comma-separated.")
     var matmulSizes: String = "256,512"
+
+    @Flag(help: "Run the long reliability loops on each backend (memory over --eager-ops eager ops and --jit-calls jit calls, --threads threads at once) instead of the matrix.")
+    var reliability = false
+
+    @Option(help: "Eager ops for --reliability.")
+    var eagerOps: Int = 1_000_000
+
+    @Option(help: "Jit calls for --reliability.")
+    var jitCalls: Int = 10_000
+
+    @Option(help: "Threads for --reliability.")
+    var threads: Int = 8
+
+    @Option(help: "Rounds per thread for --reliability.")
+    var rounds: Int = 2000
 
     @Flag(help: "Print every failing check's messages (default: the first 40); with --fuzz, each seed before it runs.")
     var verbose = false
@@ -83,6 +99,17 @@ struct TesseraConformanceCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(timings), as: UTF8.self))
             return
         }
+        if reliability {
+            var failed = false
+            for device in try devices() {
+                for outcome in ReliabilityRun.run(on: device, eagerOps: eagerOps, jitCalls: jitCalls, threads: threads, rounds: rounds) {
+                    print(outcome)
+                    failed = failed || !outcome.passed
+                }
+            }
+            if failed { throw ExitCode.failure }
+            return
+        }
         if showProgram {
             print(DifferentialFuzzer.describe(FuzzProgram(seed: seed)))
             return
@@ -91,8 +118,8 @@ struct TesseraConformanceCommand: ParsableCommand {
             let devices = try devices()
             let start = Date()
             let report = DifferentialFuzzer.run(count: fuzz, seed: seed, on: devices, progress: log,
-                                                announce: { verbose ? log("fuzz seed \($0)") : () })
-            for f in report.failures { print("MISMATCH \(f)\n") }
+                                                announce: { verbose ? log("fuzz seed \($0)") : () },
+                                                failed: { FileHandle.standardOutput.write(("MISMATCH \($0)\n\n").data(using: .utf8)!) })
             let per = report.comparisons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             print(String(format: "fuzz: %d programs from seed %llu (%@) in %.1f s: %d mismatches",
                          report.programs, seed, per, Date().timeIntervalSince(start), report.failures.count))

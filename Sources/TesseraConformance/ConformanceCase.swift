@@ -110,9 +110,9 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
                                                                         transposeA: flag("transpose_a"),
                                                                         unitDiagonal: flag("unit_diagonal"))))
             case "lu": return .linalg(.lu)
-            case "qr": return .linalg(.qr)
+            case "qr": return .linalg(.qr(fullMatrices: (p["full_matrices"] as? Bool) ?? false))
             case "eigh": return .linalg(.eigh)
-            case "svd": return .linalg(.svd)
+            case "svd": return .linalg(.svd(fullMatrices: (p["full_matrices"] as? Bool) ?? false))
             case let op: fatalError("conformance case \(name): unknown linalg op \(op)")
             }
         case let kind: fatalError("conformance case \(name): unknown primitive kind \(kind)")

@@ -14,14 +14,4 @@ enum ConformanceDeviations {
         nil
     }
 
-    /// For a documented float64 software deviation: whether the result is within a
-    /// relative 1e-12 (anything worse is still a failure).
-    static func withinWidenedTolerance(_ c: ConformanceCase, actual: [HostTensor], expected: [HostTensor]) -> Bool {
-        for (a, e) in zip(actual, expected) where e.type.dtype == .float64 && a.type == e.type {
-            for i in 0..<e.type.count where !ConformanceTolerance.relative(1e-12).accepts(a.double(at: i), e.double(at: i), dtype: .float64) {
-                return false
-            }
-        }
-        return true
-    }
 }

@@ -22,28 +22,16 @@ struct ConformanceTests {
         ConformanceCase.all.filter { c in filter.map { c.name.contains($0) } ?? true }
     }
 
-    /// Jit failures known to come from the compiler rather than the backend, each with the reason.
-    /// (`withKnownIssue` reports when one of them starts passing.)
-    static let knownJitIssues: [String: String] = [
-        "reduce_sum/float16/long_ones": "fused reductions accumulate float16 sums in float16 (Fusion uses the output dtype as accumulatorDType); eager and JAX accumulate in float32",
-        "reduce_sum/float16/long_tenths": "fused reductions accumulate float16 sums in float16 (Fusion uses the output dtype as accumulatorDType); eager and JAX accumulate in float32",
-    ]
-
     /// The documented device deviation (`ConformanceDeviations`) that explains a failing
     /// result, checked against the case's own values, or nil.
     static func documentedDeviation(_ r: CheckResult, backend: String) -> String? {
         let name = r.name.split(separator: ":").last.map(String.init) ?? r.name
         guard let c = ConformanceCase.all.first(where: { $0.name == name }),
               let reason = ConformanceDeviations.reason(backend: backend, c) else { return nil }
-        if !reason.contains("relative 1e-12") { return reason }
-        guard let device = TestDevices.device(backend),
-              let actual = try? ConformanceRunner.run(c, on: device, mode: r.mode == .jit ? .jit : .eager),
-              ConformanceDeviations.withinWidenedTolerance(c, actual: actual, expected: c.expected) else { return nil }
         return reason
     }
 
-    /// Records failing results as issues (known jit issues and documented device deviations
-    /// as known issues).
+    /// Records failing results as issues (documented device deviations as known issues).
     static func record(_ results: [CheckResult], backend: String, part: String) {
         let failures = results.filter { $0.status == .fail }
         let unsupported = results.filter { $0.status == .unsupported }.count
@@ -51,10 +39,6 @@ struct ConformanceTests {
         var shown = 0
         for r in failures {
             let text = "\(backend) \(r.mode.rawValue): " + r.messages.joined(separator: "; ")
-            if r.mode == .jit, let why = knownJitIssues[r.name] {
-                withKnownIssue(Comment(rawValue: why)) { Issue.record(Comment(rawValue: text)) }
-                continue
-            }
             if let why = documentedDeviation(r, backend: backend) {
                 print("conformance \(part) on \(backend): known deviation: \(text) [\(why)]")
                 withKnownIssue(Comment(rawValue: why)) { Issue.record(Comment(rawValue: text)) }
